@@ -38,6 +38,7 @@ QUALIFIERS = ("exact", "about", "more_than", "at_least", "nearly", "at_most")
 COMPARATORS = {">=": "ge", "ge": "ge", "<=": "le", "le": "le", "about": "about"}
 _YEAR = re.compile(r"^\d{4}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MULTIPLIER = re.compile(r"[万亿]")
 
 # Tidy observation columns, in output order.
 OBSERVATION_COLUMNS = (
@@ -105,17 +106,23 @@ def _parse_value(text: str, unit_text: str, qualifier_text: str, ind: registry.I
         number = parse.parse_number(text)
     except parse.ParseError as exc:
         return None, None, [Problem(file, row, "value", text, str(exc))]
+    if not unit_text:
+        return None, None, [Problem(file, row, "unit", unit_text, "unit is missing")]
+    try:
+        unit = parse.canonical_unit(unit_text)
+    except parse.UnitError as exc:
+        return None, None, [Problem(file, row, "unit", unit_text, str(exc))]
     problems: list[Problem] = []
-    printed_unit = unit_text
-    if number.unit is not None and unit_text and number.unit != parse.canonical_unit(unit_text):
+    if number.unit is not None and number.unit != unit:
         # "1.57万家" in a 家 column is fine (parse applied 万); a clash is not
         problems.append(Problem(file, row, "value", text,
                                 f"the value carries unit {number.unit!r} but the unit column says {unit_text!r}"))
-    if not printed_unit:
-        problems.append(Problem(file, row, "unit", unit_text, "unit is missing"))
-        return None, None, problems
+    if _MULTIPLIER.search(text) and number.unit is None and unit[:1] in ("万", "亿"):
+        problems.append(Problem(file, row, "value", text,
+                                f"万/亿 appears both in the value and in the unit {unit_text!r}: write the number "
+                                f"in the unit (e.g. 82.86 with unit 万人)"))
     try:
-        value = parse.convert_unit(number.value, parse.canonical_unit(printed_unit), ind.unit)
+        value = parse.convert_unit(number.value, unit, ind.unit)
     except parse.UnitError as exc:
         problems.append(Problem(file, row, "unit", unit_text, f"does not convert to {ind.id}'s unit {ind.unit!r}: {exc}"))
         return None, None, problems

@@ -67,6 +67,110 @@ def _cmd_revisions(args) -> int:
     return 0
 
 
+def _read_series_file(path: str):
+    import pandas as pd
+    try:
+        frame = pd.read_csv(path)
+    except FileNotFoundError:
+        raise UsageError(f"--series {path}: no such file") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--series {path}: not a readable CSV ({exc})") from None
+    missing = [c for c in ("year", "value") if c not in frame.columns]
+    if missing:
+        raise UsageError(f"--series {path}: missing column(s) {', '.join(missing)} (needs year,value)")
+    years = pd.to_numeric(frame["year"], errors="coerce")
+    values = pd.to_numeric(frame["value"], errors="coerce")
+    for i in range(len(frame)):
+        if pd.isna(years.iloc[i]) or years.iloc[i] != int(years.iloc[i]):
+            raise UsageError(f"--series {path}, row {i + 2}, column 'year': {frame['year'].iloc[i]!r} is not a year")
+        if pd.isna(values.iloc[i]) and str(frame["value"].iloc[i]).strip() not in ("", "nan"):
+            raise UsageError(f"--series {path}, row {i + 2}, column 'value': {frame['value'].iloc[i]!r} is not a number")
+    series = pd.Series(values.to_numpy(), index=years.astype(int).to_numpy()).dropna()
+    dup = series.index[series.index.duplicated()]
+    if len(dup):
+        raise UsageError(f"--series {path}: year {dup[0]} appears more than once")
+    return series.sort_index()
+
+
+def _cmd_assess(args) -> int:
+    import json
+
+    from . import assess as assess_mod
+    from . import io, plan_assessment, registry, report, scenarios
+    pool = _pool(args)
+    if args.indicator and args.series:
+        raise UsageError("give either --indicator or --series, not both")
+    if args.indicator:
+        try:
+            ind = registry.get(args.indicator)
+        except registry.UnknownIndicator as exc:
+            raise UsageError(str(exc)) from None
+        observations = io.read_processed("observations.csv")
+        targets = io.read_processed("targets.csv")
+        rows = targets[(targets["region"] == args.region) & (targets["indicator"] == ind.id)
+                       & (targets["target_year"] == (args.target_year or 2025))]
+        if rows.empty:
+            raise UsageError(f"no {args.target_year or 2025} target for {ind.id} in {args.region}'s plan")
+        a = plan_assessment.assess_target(observations, rows.iloc[0], as_of=args.as_of, reference=args.reference,
+                                          pool=pool, n_draws=args.draws, seed=args.seed)
+        requirement = None
+        if ind.id in scenarios.DECOMPOSITIONS and a.n_obs:
+            num, den, _ = scenarios.DECOMPOSITIONS[ind.id]
+            den_series, _ = plan_assessment.region_series(observations, args.region, den, args.as_of)
+            try:
+                requirement = scenarios.requirement(ind.id, a.observations, den_series, target=a.target.value,
+                                                    target_year=a.target.year,
+                                                    denominator_growth=args.denominator_growth)
+            except ValueError as exc:
+                a = plan_assessment._with_notes(a, list(a.notes) + [f"what it takes: {exc}"])
+        name = f"{ind.id} ({ind.name_zh})"
+    else:
+        if args.target is None or args.target_year is None or args.kind is None:
+            raise UsageError("--series needs --target, --target-year and --kind")
+        series = _read_series_file(args.series)
+        if args.as_of is not None:
+            series = series[series.index <= int(plan_assessment.as_of_date(args.as_of)[:4])]
+        panels = {}
+        if args.reference != "none":
+            if args.kind == "share":
+                raise UsageError("the reference panels hold R&D intensity only; use --reference none for other shares"
+                                 " or pass an R&D-intensity series with --kind rate")
+            observations = io.read_processed("observations.csv")
+            panels = plan_assessment.reference_panels(observations, "rd_intensity", reference=args.reference,
+                                                      as_of=args.as_of)
+        spec = assess_mod.TargetSpec(args.target, args.target_year, args.comparator, args.tolerance)
+        try:
+            a = assess_mod.assess(series, spec, kind=args.kind, direction=args.direction, as_of=args.as_of,
+                                  panels=panels, pool=pool, n_draws=args.draws, seed=args.seed)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        requirement, name = None, args.series
+    if args.json:
+        out = a.to_dict()
+        if requirement is not None:
+            from dataclasses import asdict
+            out["what_it_takes"] = asdict(requirement)
+        print(json.dumps(out, ensure_ascii=False, indent=1, default=_json_default))
+    else:
+        print(report.render_assessment(a, requirement, name))
+    return 0
+
+
+def _json_default(value):
+    import numpy as np
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _pool(args):
+    from .assess import Pool
+    try:
+        return Pool(reference=args.pool_reference, spread=args.spread)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def _cmd_brief(args) -> int:
     # Until the notebook brief exists, the brief is the data build plus the target table.
     _cmd_data(argparse.Namespace(raw_dir=None, out_dir=None))
@@ -92,6 +196,29 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("revisions", help="list figures published more than once with different values")
     p.add_argument("--region", default=None)
     p.set_defaults(func=_cmd_revisions)
+    p = sub.add_parser("assess", help="assess a target: grades, projection, probability, what it takes")
+    p.add_argument("--indicator", help="a registry id (Taicang's plan target for it)")
+    p.add_argument("--region", default="Taicang", help=argparse.SUPPRESS)
+    p.add_argument("--series", help="a CSV with columns year,value (other columns ignored)")
+    p.add_argument("--target", type=float, help="target value (with --series)")
+    p.add_argument("--target-year", type=int, default=None, help="target year (default 2025 with --indicator)")
+    p.add_argument("--comparator", choices=("ge", "le", "about"), default="ge")
+    p.add_argument("--tolerance", type=float, default=None, help="absolute tolerance for --comparator about "
+                   "(default 5%% of the target)")
+    p.add_argument("--kind", choices=("share", "rate", "count", "level"), help="scale of the series (with --series)")
+    p.add_argument("--direction", choices=("up", "down"), default="up", help="desired direction (with --series)")
+    p.add_argument("--as-of", default=None, help="date (YYYY-MM-DD) or year: use only what was known then")
+    p.add_argument("--reference", choices=("cn_provinces", "world", "all", "none"), default="all",
+                   help="reference panels for the reference class")
+    p.add_argument("--denominator-growth", type=float, default=None,
+                   help="growth of the ratio's denominator (e.g. GDP) per year as a fraction, for 'what it takes' "
+                        "(default: its observed growth)")
+    p.add_argument("--draws", type=int, default=10_000, help="predictive draws per model (default 10000)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--pool-reference", type=float, default=0.5, help="weight of the reference classes in the pool")
+    p.add_argument("--spread", type=float, default=1.0, help="spread factor applied to the pooled draws")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=_cmd_assess)
     p = sub.add_parser("brief", help="build the data and print the brief for all indicators")
     p.set_defaults(func=_cmd_brief)
     return parser

@@ -8,6 +8,7 @@ place only when every table has been produced, so a failed build leaves
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import os
 import tempfile
@@ -22,6 +23,8 @@ RAW_DIR = PROJECT_ROOT / "data" / "raw"
 PROCESSED_DIR = PROJECT_ROOT / "data" / "processed"
 
 # collection name -> folder under data/raw holding observation CSVs of that collection
+LINE_COLUMN = "_line"  # the line of the raw file a row was read from (header = 1)
+
 OBSERVATION_FOLDERS = {
     "observations": "observations",
     "cn_provinces": "reference/cn_provinces",
@@ -51,14 +54,33 @@ class RawFileError(ValueError):
 
 
 def read_csv_text(path: Path, rel: str) -> pd.DataFrame:
+    """Every cell as text; a row with the wrong number of fields is an error naming it."""
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RawFileError(f"{rel}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except pd.errors.ParserError as exc:
-        raise RawFileError(f"{rel}: malformed CSV: {exc}") from None
-    except pd.errors.EmptyDataError:
-        raise RawFileError(f"{rel}: empty file (no header row)") from None
+    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    records, lines, end = [], [], 0
+    try:
+        for rec in reader:
+            records.append(rec)
+            lines.append(end + 1)  # the line the record starts on
+            end = reader.line_num
+    except csv.Error as exc:
+        raise RawFileError(f"{rel}: malformed CSV at line {reader.line_num}: {exc}") from None
+    if not records or not any(records[0]):
+        raise RawFileError(f"{rel}: empty file (no header row)")
+    header = [h.strip() for h in records[0]]
+    rows, row_lines = [], []
+    for rec, line in zip(records[1:], lines[1:], strict=True):
+        if not any(cell.strip() for cell in rec):
+            continue  # blank line
+        if len(rec) != len(header):
+            raise RawFileError(f"{rel}: malformed CSV: row {line} has {len(rec)} fields, the header has {len(header)}")
+        rows.append(rec)
+        row_lines.append(line)
+    frame = pd.DataFrame(rows, columns=header, dtype=str)
+    frame[LINE_COLUMN] = row_lines
     return frame
 
 

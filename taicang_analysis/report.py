@@ -57,3 +57,92 @@ def render_target_table(table: pd.DataFrame) -> str:
         year = str(int(r["latest_year"])) if r["latest_year"] is not None and not pd.isna(r["latest_year"]) else "—"
         lines.append(f"{r['indicator']:<{width}}  {r['target'] + ' ' + r['unit']:>14}  {latest:>10}  {year:>4}  {r['source']}")
     return "\n".join(lines)
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{x * 100:.2f}%/yr"
+
+
+def render_assessment(a, requirement=None, name: str | None = None) -> str:
+    """A plain-text account of one assessment: grade, methods, projection, probability, gaps."""
+    d = a.to_dict()
+    t = d["target"]
+    head = name or a.indicator or "series"
+    lines = [f"{head}: target {COMPARATOR_WORDS[t['comparator']]} {fmt(t['value'])} by {t['year']}"
+             + (f" (met at ≥ {fmt(t['threshold'])} with the about-tolerance)" if t["comparator"] == "about" else "")
+             + (f"; as of {d['as_of']}" if d["as_of"] else "")]
+    obs = ", ".join(f"{y}: {fmt(v)}" for y, v in d["observations"].items()) or "none"
+    lines.append(f"  observations ({d['n_obs']}): {obs}")
+    lines.append(f"  grade: {d['status']} — {d['status_basis']}")
+    m = d["methods"]
+    for wname, w in m.get("windows", {}).items():
+        if "grade" in w:
+            lines.append(f"    Eurostat {wname} {w['base_year']}-{w['latest_year']}: observed {_pct(w['observed_cagr'])}, "
+                         f"required {_pct(w['required_cagr'])}, R = {fmt(w['ratio'])} → {w['grade']}")
+        else:
+            lines.append(f"    Eurostat {wname}: {w['note']}")
+    if "projected_gap" in m:
+        g = m["projected_gap"]
+        lines.append(f"    UN projected gap: {t['year']} value at observed growth {fmt(g['projected_value'])}, "
+                     f"rho = {fmt(g['rho'])} → {g['grade']}")
+    if "time_proportional" in m:
+        tp = m["time_proportional"]
+        lines.append(f"    time-proportional: {tp['distance_share']:.0%} of the distance in {tp['time_share']:.0%} "
+                     f"of the time → {tp['status']}")
+    if "required_pace" in m:
+        rp = m["required_pace"]
+        lines.append(f"    required from the latest value: {_pct(rp['required_cagr'])} "
+                     f"({fmt(rp['required_increment'], 3)} {registry_unit(a)}/yr) over {rp['years_left']} years"
+                     + (f"; observed {_pct(rp['observed_cagr'])}" if rp.get("observed_cagr") is not None else ""))
+    for mdl in d["models"]:
+        if "skipped" in mdl:
+            continue
+        lines.append(f"    {mdl['model']:<28} {mdl['year']} median {fmt(mdl['median'])} "
+                     f"[{fmt(mdl['lower'])}, {fmt(mdl['upper'])}] ({mdl['level']:.0%})")
+    if d["projection"]:
+        p = d["projection"]
+        lines.append(f"  pooled projection {p['year']}: median {fmt(p['median'])}, {p['level']:.0%} interval "
+                     f"[{fmt(p['lower'])}, {fmt(p['upper'])}]; pool: "
+                     + ", ".join(f"{x['member']} {x['weight']:.2f}" for x in d["pool"]))
+    prob = "—" if d["probability"] is None else f"{d['probability']:.0%}"
+    lines.append(f"  probability of meeting the target: {prob} ({d['probability_reason']})")
+    if d["earliest_year"]:
+        e = d["earliest_year"]
+        lines.append(f"  earliest year reached: median {e['median'] or 'not by ' + str(e['searched_until'])}, "
+                     f"plausible range {e['earliest_plausible'] or '—'} to "
+                     f"{e['latest_plausible'] or 'after ' + str(e['searched_until'])}")
+    if requirement is not None:
+        r = requirement
+        lines.append(f"  what it takes: with {r.denominator} growing {_pct(r.denominator_growth)} "
+                     f"({r.denominator_growth_basis}), {r.numerator} must grow {_pct(r.required_numerator_growth)} "
+                     f"from {r.latest_year} to {r.target_year}"
+                     + (f" (from {fmt(r.numerator_latest)} to {fmt(r.numerator_target)})" if r.numerator_latest else "")
+                     + (f"; {r.note}" if r.note else ""))
+    for note in d["notes"]:
+        lines.append(f"  note: {note}")
+    if d["not_computed"]:
+        lines.append("  not computed: " + "; ".join(d["not_computed"]))
+    return "\n".join(lines)
+
+
+def registry_unit(a) -> str:
+    return registry.get(a.indicator).unit if a.indicator in registry.BY_ID else ""
+
+
+def assessment_table(assessments, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """One row per assessment: the brief's summary table."""
+    rows = []
+    for a in assessments:
+        d = a.to_dict()
+        latest = d["latest"] or {}
+        proj = d["projection"] or {}
+        rows.append({
+            "indicator": a.indicator, "target": f"{COMPARATOR_WORDS[d['target']['comparator']]} {fmt(d['target']['value'])}",
+            "latest": fmt(latest.get("value")), "year": latest.get("year"), "n_obs": d["n_obs"],
+            "status": d["status"],
+            "probability": None if d["probability"] is None else round(d["probability"], 3),
+            "median_2025": None if not proj else round(proj["median"], 3),
+            "interval": "" if not proj else f"[{fmt(proj['lower'])}, {fmt(proj['upper'])}]",
+            "why_not": "" if d["probability"] is not None else d["probability_reason"],
+        })
+    return pd.DataFrame(rows)

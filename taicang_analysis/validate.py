@@ -150,7 +150,7 @@ def check_observations(frame: pd.DataFrame, file: str, *, collection: str, today
         return pd.DataFrame(columns=OBSERVATION_COLUMNS), problems
     rows = []
     for i, rec in enumerate(frame.to_dict("records")):
-        line = i + 2
+        line = int(rec.pop("_line", i + 2))
         rec = {k: ("" if v is None else str(v).strip()) for k, v in rec.items()}
         row_problems: list[Problem] = []
         for col in OBSERVATION_REQUIRED:
@@ -231,7 +231,7 @@ def check_targets(frame: pd.DataFrame, file: str, *, today: dt.date) -> tuple[pd
         return pd.DataFrame(columns=TARGET_COLUMNS), problems
     rows = []
     for i, rec in enumerate(frame.to_dict("records")):
-        line = i + 2
+        line = int(rec.pop("_line", i + 2))
         rec = {k: ("" if v is None else str(v).strip()) for k, v in rec.items()}
         row_problems = [Problem(file, line, c, "", f"{c} is required and empty")
                         for c in TARGET_REQUIRED if not rec[c] and c not in ("target", "published")]

@@ -1,0 +1,397 @@
+"""One call, one frozen answer: is a target reachable, how likely, and by when.
+
+``assess`` runs the published growth-rate methods (what statistical offices
+would grade), every forecast model the series is long enough for, and the
+reference classes; pools the predictive draws by a rule fixed in advance; and
+reads off the probability of meeting the target and the earliest year it is
+reached.  Whatever cannot be computed is listed with its reason.
+
+Pooling rule (fixed before any backtest; change it with ``pool``): the headline
+distribution is a mixture in which the reference classes together get
+``pool.reference`` (default 0.5) and the series' own models together get the
+rest, split equally within each group; a group with no member passes its
+weight to the other.  Own models enter the pool only on the scale that suits
+the indicator (``linear`` only for levels: a straight line can leave a share's
+bounds).  A ``spread`` factor (default 1, i.e. uncalibrated) widens the pooled
+draws around their median on the log/logit scale; the backtest fits it.
+
+"About" targets (70左右): met when the value reaches ``target - tolerance`` for an
+indicator whose desired direction is up (``target + tolerance`` for down) --
+planners count overshooting an about-target in the desired direction as meeting
+it, as the plan's own Table 1 does (3左右 → 3.34).  Default tolerance: 5 % of
+the target.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import methods, models, reference
+
+STATUSES = (
+    "target_already_met", "on_track", "acceleration_needed", "limited_progress", "moving_away",
+    "required_pace_only", "not_assessable",
+)
+STATUS_MEANINGS = {
+    "target_already_met": "the latest published value already meets the target",
+    "on_track": "observed growth is at least 95% of the growth the target requires (Eurostat rate ratio R >= 0.95)",
+    "acceleration_needed": "observed growth is 60-95% of the required growth (0.60 <= R < 0.95)",
+    "limited_progress": "observed growth is in the right direction but under 60% of the required growth (0 <= R < 0.60)",
+    "moving_away": "the indicator moved away from the target (R < 0)",
+    "required_pace_only": "one observation (or none in the trend window): only the pace the target requires can be said",
+    "not_assessable": "no published observation of this indicator",
+}
+KINDS = ("share", "rate", "count", "level")
+COMPARATORS = ("ge", "le", "about")
+DEFAULT_ABOUT_TOLERANCE = 0.05  # relative
+EXTRA_HORIZON = 10  # years beyond the target year searched for the earliest year reached
+_POOL_MODELS_BY_KIND = {
+    "share": ("rw_drift", "logit_linear", "damped_ets", "local_linear_trend"),
+    "rate": ("rw_drift", "loglinear", "damped_ets", "local_linear_trend"),
+    "count": ("rw_drift", "loglinear", "damped_ets", "local_linear_trend"),
+    "level": ("rw_drift", "linear", "damped_ets", "local_linear_trend"),
+}
+
+
+@dataclass(frozen=True)
+class Pool:
+    """How the headline distribution is pooled (see module docstring)."""
+
+    reference: float = 0.5
+    spread: float = 1.0
+
+    def __post_init__(self):
+        if not 0.0 <= self.reference <= 1.0:
+            raise ValueError(f"pool.reference must be in [0, 1], got {self.reference}")
+        if not self.spread > 0:
+            raise ValueError(f"pool.spread must be > 0, got {self.spread}")
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    value: float
+    year: int
+    comparator: str = "ge"
+    tolerance: float | None = None  # absolute, in the indicator's unit; None = 5 % of value for "about"
+
+    def threshold(self, direction: str) -> tuple[float, bool]:
+        """(threshold, meet_when_above) after applying the about-tolerance."""
+        if self.comparator == "ge":
+            return self.value, True
+        if self.comparator == "le":
+            return self.value, False
+        tol = self.tolerance if self.tolerance is not None else DEFAULT_ABOUT_TOLERANCE * abs(self.value)
+        return (self.value - tol, True) if direction != "down" else (self.value + tol, False)
+
+    def met(self, values: np.ndarray, direction: str) -> np.ndarray:
+        threshold, above = self.threshold(direction)
+        return values >= threshold if above else values <= threshold
+
+
+@dataclass(frozen=True, eq=False)
+class Assessment:
+    indicator: str | None
+    kind: str
+    direction: str
+    target: TargetSpec
+    observations: pd.Series
+    as_of: str | None
+    status: str
+    status_basis: str
+    methods: dict
+    forecasts: tuple
+    references: tuple
+    pooled: models.Forecast | None
+    pool_members: tuple[tuple[str, float], ...]
+    probability: float | None
+    probability_reason: str
+    projection: dict | None
+    earliest_year: dict | None
+    not_computed: tuple[str, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def n_obs(self) -> int:
+        return int(self.observations.size)
+
+    def to_dict(self) -> dict:
+        """Plain JSON-able dict (the CLI's --json)."""
+        obs = self.observations
+        latest = None if obs.empty else {"year": int(obs.index[-1]), "value": float(obs.iloc[-1])}
+        pace = self.methods.get("required_pace", {})
+        trend = self.methods.get("headline_window", {})
+        return {
+            "indicator": self.indicator, "kind": self.kind, "direction": self.direction,
+            "target": {"value": self.target.value, "year": self.target.year, "comparator": self.target.comparator,
+                       "threshold": self.target.threshold(self.direction)[0]},
+            "as_of": self.as_of, "n_obs": self.n_obs,
+            "observations": {str(int(y)): float(v) for y, v in obs.items()}, "latest": latest,
+            "status": self.status, "status_meaning": STATUS_MEANINGS[self.status], "status_basis": self.status_basis,
+            "observed_annual_growth": trend.get("observed_cagr"),
+            "required_annual_growth": pace.get("required_cagr"),
+            "probability": self.probability, "probability_reason": self.probability_reason,
+            "pool": [{"member": m, "weight": w} for m, w in self.pool_members],
+            "projection": self.projection, "earliest_year": self.earliest_year,
+            "methods": self.methods,
+            "models": [_member_dict(f, self.target.year) for f in self.forecasts + self.references],
+            "not_computed": list(self.not_computed), "notes": list(self.notes),
+        }
+
+
+def _member_dict(member, target_year: int) -> dict:
+    if isinstance(member, models.Skipped):
+        return {"model": member.model, "skipped": member.reason}
+    at = _projection_at(member, target_year, 0.8)
+    out = {"model": member.model, **at}
+    if getattr(member, "growth", None) is not None:
+        out["growth"] = member.growth
+    if hasattr(member, "rule"):
+        out["rule"] = member.rule
+    return out
+
+
+def _projection_at(forecast, year: int, level: float) -> dict:
+    col = forecast.years.index(year)
+    values = forecast.draws[:, col]
+    tail = (1 - level) / 2
+    lo, med, hi = np.quantile(values, [tail, 0.5, 1 - tail])
+    return {"year": year, "median": float(med), "lower": float(lo), "upper": float(hi), "level": level}
+
+
+def _clean(series: pd.Series) -> pd.Series:
+    s = pd.Series(series, dtype=float).dropna()
+    s.index = s.index.astype(int)
+    if not s.index.is_unique:
+        raise ValueError("series has duplicate years")
+    return s.sort_index()
+
+
+def _asdict(result) -> dict:
+    out = {}
+    for name in result.__dataclass_fields__:
+        value = getattr(result, name)
+        if hasattr(value, "__dataclass_fields__"):
+            value = _asdict(value)
+        out[name] = value
+    return out
+
+
+def _growth_methods(obs: pd.Series, target: TargetSpec, direction: str) -> tuple[dict, str, str, list[str]]:
+    """Official growth-rate methods on the short-term (5-year) window, long-term beside it."""
+    missing: list[str] = []
+    mtarget = methods.Target(target.threshold(direction)[0], target.year, direction if direction != "none" else "up")
+    out: dict = {}
+    latest_year, latest = int(obs.index[-1]), float(obs.iloc[-1])
+    one_point = methods.Span(latest_year, latest, latest_year, latest)
+    if target.year > latest_year:
+        out["required_pace"] = _asdict(_required_from(one_point, mtarget))
+    if mtarget.is_met_by(latest):
+        status, basis = "target_already_met", f"latest value {latest:g} ({latest_year}) already meets the target"
+    else:
+        status, basis = "required_pace_only", "only one observation: no observed growth to compare"
+    if obs.size < 2:
+        missing.append("observed growth and the growth-rate grades: one observation only")
+        return out, status, basis, missing
+    windows = methods.eurostat_windows(obs, mtarget)
+    out["windows"] = {}
+    headline = None
+    for w in (windows.short_term, windows.long_term):
+        entry = {"note": w.note}
+        if w.span is not None and w.span.base_year < w.span.latest_year and w.assessment is not None:
+            span = w.span
+            entry.update(base_year=span.base_year, base_value=span.base_value, latest_year=span.latest_year,
+                         latest_value=span.latest_value, **_asdict(w.assessment))
+            headline = headline or (w.name, span, w.assessment)
+        out["windows"][w.name] = entry
+    if headline is None:
+        missing.append("growth-rate grades: no window holds two observations")
+        return out, status, basis, missing
+    name, span, rr = headline
+    out["headline_window"] = {"window": name, "base_year": span.base_year, "latest_year": span.latest_year,
+                              "observed_cagr": span.observed_cagr}
+    if target.year > span.latest_year:
+        out["projected_gap"] = _asdict(methods.un_projected_gap(span, mtarget))
+        out["linear_path"] = _asdict(methods.linear_path(span, mtarget))
+        out["time_proportional"] = _asdict(methods.time_proportional(span, mtarget))
+        out["required_pace"] = _asdict(methods.required_pace(span, mtarget))
+    if status != "target_already_met":
+        status = rr.grade
+        basis = (f"Eurostat rate ratio on the {name} window {span.base_year}-{span.latest_year}: observed "
+                 f"{span.observed_cagr:.2%}/yr vs required {rr.required_cagr:.2%}/yr, R = {rr.ratio:.2f}"
+                 if rr.ratio is not None else f"Eurostat rate ratio on the {name} window: {rr.grade}")
+    return out, status, basis, missing
+
+
+def _required_from(span: methods.Span, target: methods.Target) -> methods.RequiredPace:
+    return methods.required_pace(span, target)
+
+
+def _pool(members: list[tuple[object, float]], n_draws: int, spread: float, kind: str,
+          bounds: tuple[float, float] | None) -> models.Forecast:
+    """Mixture of member paths: member i contributes round(w_i * n) whole paths."""
+    weights = np.array([w for _, w in members], dtype=float)
+    counts = np.floor(weights / weights.sum() * n_draws).astype(int)
+    counts[np.argmax(weights)] += n_draws - counts.sum()
+    years = min((m.years for m, _ in members), key=len)  # common horizon of all members
+    rows = [m.draws[:c, :len(years)] for (m, _), c in zip(members, counts, strict=True) if c > 0]
+    draws = np.vstack(rows)
+    if spread != 1.0:
+        draws = _widen(draws, spread, kind, bounds)
+    names = ", ".join(f"{m.model} {w:.2f}" for m, w in members)
+    return models.Forecast(model="pooled", years=years, draws=draws, growth=None, notes=f"mixture: {names}")
+
+
+def _widen(draws: np.ndarray, factor: float, kind: str, bounds) -> np.ndarray:
+    lo, hi = bounds if bounds is not None else (0.0, 100.0)
+    if kind == "share":
+        p = np.clip((draws - lo) / (hi - lo), 1e-12, 1 - 1e-12)
+        z = np.log(p / (1 - p))
+        med = np.median(z, axis=0)
+        z = med + factor * (z - med)
+        return lo + (hi - lo) / (1 + np.exp(-z))
+    if kind in ("rate", "count") and np.all(draws > 0):
+        z = np.log(draws)
+        med = np.median(z, axis=0)
+        return np.exp(med + factor * (z - med))
+    med = np.median(draws, axis=0)
+    return med + factor * (draws - med)
+
+
+def _earliest_year(pooled: models.Forecast, target: TargetSpec, direction: str, latest_year: int) -> dict:
+    """First year the pooled median (and the 10th/90th percentiles) meet the target.
+
+    Read off per-year quantiles, so it does not depend on paths being coherent
+    across members.  ``None`` means not within the horizon searched.
+    """
+    q = pooled.quantiles((0.1, 0.5, 0.9))
+    threshold, above = target.threshold(direction)
+
+    def first(col) -> int | None:
+        hit = q.index[(q[col] >= threshold) if above else (q[col] <= threshold)]
+        return int(hit[0]) if len(hit) else None
+
+    optimistic, pessimistic = (0.9, 0.1) if above else (0.1, 0.9)
+    return {"median": first(0.5), "earliest_plausible": first(optimistic), "latest_plausible": first(pessimistic),
+            "searched_until": int(q.index[-1]),
+            "note": "year the 50th (10th/90th) percentile of the pooled projection first meets the target; "
+                    "None = not by the last year searched"}
+
+
+def assess(series: pd.Series, target: TargetSpec, *, kind: str, direction: str = "up",
+           bounds: tuple[float, float] | None = None, indicator: str | None = None,
+           as_of: str | int | dt.date | None = None, panels: dict[str, pd.DataFrame] | None = None,
+           exclude_regions: tuple[str, ...] = (), pool: Pool = Pool(), n_draws: int = 10_000,
+           seed: int = 0, level: float = 0.8) -> Assessment:
+    """Assess one target against one series.
+
+    Parameters
+    ----------
+    series : published values by year (gaps stay gaps); already cut to what was
+        known at ``as_of`` (``vintages`` does that for the project's own data).
+    target : the target value, year, comparator (ge | le | about) and tolerance.
+    kind : share | rate | count | level: picks the scale of models and references.
+    as_of : cuts the reference panels: only panel years up to as_of's year enter
+        (panels are undated current vintages; see docs/method.md).  Observations of
+        ``series`` after that year are refused, not silently dropped.
+    panels : reference panels ``{name: frame(region, year, value)}``; empty = none.
+    pool : pooling weights and spread factor.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
+    if target.comparator not in COMPARATORS:
+        raise ValueError(f"comparator must be one of {', '.join(COMPARATORS)}; got {target.comparator!r}")
+    if direction not in ("up", "down"):
+        raise ValueError(f"direction must be up or down; got {direction!r}")
+    if not n_draws >= 100:
+        raise ValueError(f"n_draws must be at least 100; got {n_draws}")
+    if not 0 < level < 1:
+        raise ValueError(f"level must be in (0, 1); got {level}")
+    if bounds is None and kind == "share":
+        bounds = (0.0, 100.0)
+    obs = _clean(series)
+    as_of_year = _as_of_year(as_of)
+    if as_of_year is not None and obs.size and obs.index[-1] > as_of_year:
+        raise ValueError(f"series has values after as_of ({as_of}): cut it to what was known then first")
+    notes: list[str] = []
+    if obs.empty:
+        return Assessment(indicator, kind, direction, target, obs, _as_of_text(as_of), "not_assessable",
+                          "no published observation", {}, (), (), None, (), None,
+                          "no published observation: nothing to project from", None, None,
+                          ("everything: the indicator has no published value",))
+    method_numbers, status, basis, missing = _growth_methods(obs, target, direction)
+    latest_year = int(obs.index[-1])
+    horizon = max(target.year, latest_year + 1) + EXTRA_HORIZON
+    forecasts = models.fit_all(obs, horizon, kind=kind, bounds=bounds, n_draws=n_draws, seed=seed)
+    refs = []
+    for name, panel in sorted((panels or {}).items()):
+        # a short panel supports fewer horizons: fall back to the target year itself
+        for h in dict.fromkeys((horizon, max(target.year, latest_year + 1))):
+            ref = reference.reference_forecast(
+                obs, h, panel, kind=kind, bounds=bounds, panel_name=name, exclude_regions=exclude_regions,
+                max_origin_year=as_of_year, n_draws=n_draws, seed=seed)
+            if not isinstance(ref, models.Skipped):
+                break
+        refs.append(ref)
+    own = [f for f in forecasts if isinstance(f, models.Forecast) and f.model in _POOL_MODELS_BY_KIND[kind]]
+    good_refs = [r for r in refs if not isinstance(r, models.Skipped)]
+    members = _pool_weights(own, good_refs, pool)
+    for f in forecasts + tuple(refs):
+        if isinstance(f, models.Skipped):
+            missing.append(f"{f.model}: {f.reason}")
+    if not panels:
+        notes.append("no reference panel used: the probability rests on the series alone")
+    if target.year <= latest_year:
+        pooled, probability, projection, earliest = None, None, None, None
+        reason = f"the target year {target.year} is not after the latest observation ({latest_year})"
+    elif not members:
+        pooled, probability, projection, earliest = None, None, None, None
+        reason = ("no model could be fitted and no reference class matched: "
+                  f"{obs.size} observation(s) carry no spread of their own")
+    else:
+        pooled = _pool(members, n_draws, pool.spread, kind, bounds)
+        col = pooled.years.index(target.year)
+        probability = float(np.mean(target.met(pooled.draws[:, col], direction)))
+        reason = "share of pooled predictive draws that meet the target in the target year"
+        projection = _projection_at(pooled, target.year, level)
+        earliest = _earliest_year(pooled, target, direction, latest_year)
+    return Assessment(
+        indicator=indicator, kind=kind, direction=direction, target=target, observations=obs,
+        as_of=_as_of_text(as_of), status=status, status_basis=basis, methods=method_numbers,
+        forecasts=forecasts, references=tuple(refs), pooled=pooled,
+        pool_members=tuple((m.model if not hasattr(m, "panel_name") else f"reference_class:{m.panel_name}", w)
+                           for m, w in members),
+        probability=probability, probability_reason=reason, projection=projection, earliest_year=earliest,
+        not_computed=tuple(missing), notes=tuple(notes))
+
+
+def _pool_weights(own: list, refs: list, pool: Pool) -> list[tuple[object, float]]:
+    groups = [(refs, pool.reference), (own, 1.0 - pool.reference)]
+    total = sum(w for members, w in groups if members)
+    if not total:
+        # one group is empty and the other has weight 0: use the non-empty group alone
+        groups = [(members, 1.0) for members, _ in groups if members][:1]
+        total = 1.0 if groups else 0.0
+    out = []
+    for members, weight in groups:
+        for m in members:
+            out.append((m, weight / total / len(members)))
+    return [(m, w) for m, w in out if w > 0]
+
+
+def _as_of_year(as_of) -> int | None:
+    if as_of is None:
+        return None
+    if isinstance(as_of, int):
+        return as_of
+    if isinstance(as_of, (dt.date, dt.datetime)):
+        return as_of.year
+    text = str(as_of)
+    return int(text) if text.isdigit() else dt.date.fromisoformat(text).year
+
+
+def _as_of_text(as_of) -> str | None:
+    return None if as_of is None else str(as_of)

@@ -1,0 +1,120 @@
+"""Glue between the processed tables and ``assess``: the region's series as known
+at a date, the reference panels cut to that date, and one assessment per target.
+
+Reference panels are undated current vintages (World Bank release of 2026-07-13;
+yearbook tables): taking only their rows published before ``as_of`` would leave
+nothing for any past date.  They are used *pseudo-real-time*: only years up to
+``as_of``'s year enter, at their current values.  Revisions after the fact are
+small for R&D intensity (EU 2004 figures: median -0.06 pp between the 2006 and
+today's vintage), and the region's own series is always cut strictly by
+publication date.
+"""
+
+from __future__ import annotations
+
+
+import pandas as pd
+
+from . import registry, vintages
+from .assess import Assessment, Pool, TargetSpec, assess
+
+PANEL_COLLECTIONS = ("cn_provinces", "world")
+REFERENCE_CHOICES = {"none": (), "cn_provinces": ("cn_provinces",), "world": ("world",),
+                     "all": PANEL_COLLECTIONS}
+_KIND_OF = {"share": "share", "per_10k": "rate", "ratio": "rate", "stock": "count", "flow": "count",
+            "period_total": "count", "level": "level"}
+
+
+def model_kind(indicator: registry.Indicator) -> str:
+    return _KIND_OF[indicator.kind]
+
+
+def as_of_date(when) -> str | None:
+    """'YYYY-MM-DD' for a date, a 'YYYY-MM-DD' string or a year (its 31 December)."""
+    if when is None:
+        return None
+    return vintages._as_date(when)
+
+
+def region_series(observations: pd.DataFrame, region: str, indicator: str, as_of=None) -> tuple[pd.Series, pd.DataFrame]:
+    """The region's values known at ``as_of`` (strict: by publication date), and their provenance rows."""
+    own = observations[(observations["collection"] == "observations") & (observations["region"] == region)
+                       & (observations["indicator"] == indicator)]
+    known = vintages.known_values(own, as_of)
+    return vintages.series(known, region, indicator), known
+
+
+def reference_panels(observations: pd.DataFrame, indicator: str, *, reference: str = "all",
+                     as_of=None) -> dict[str, pd.DataFrame]:
+    """Tidy panels (region, year, value) of the indicator, cut to years up to as_of's year."""
+    if reference not in REFERENCE_CHOICES:
+        raise ValueError(f"reference must be one of {', '.join(REFERENCE_CHOICES)}; got {reference!r}")
+    cutoff_year = None if as_of is None else int(as_of_date(as_of)[:4])
+    panels = {}
+    for name in REFERENCE_CHOICES[reference]:
+        rows = observations[(observations["collection"] == name) & (observations["indicator"] == indicator)]
+        if rows.empty:
+            continue
+        known = vintages.known_values(rows)
+        if cutoff_year is not None:
+            known = known[known["year"] <= cutoff_year]
+        panels[name] = known[["region", "year", "value"]].reset_index(drop=True)
+    return panels
+
+
+def target_spec(row: pd.Series) -> TargetSpec:
+    tol = row.get("tolerance")
+    tol = None if tol is None or tol == "" or pd.isna(tol) else float(tol)
+    return TargetSpec(float(row["target"]), int(row["target_year"]), row["comparator"], tol)
+
+
+def assess_target(observations: pd.DataFrame, target_row: pd.Series, *, as_of=None, reference: str = "all",
+                  pool: Pool = Pool(), n_draws: int = 10_000, seed: int = 0,
+                  exclude_regions: tuple[str, ...] = ()) -> Assessment:
+    """Assess one row of the targets table against what was known at ``as_of``."""
+    ind = registry.get(target_row["indicator"])
+    series, known = region_series(observations, target_row["region"], ind.id, as_of)
+    panels = reference_panels(observations, ind.id, reference=reference, as_of=as_of)
+    result = assess(series, target_spec(target_row), kind=model_kind(ind),
+                    direction=ind.direction if ind.direction != "none" else "up",
+                    bounds=ind.bounds if ind.is_share else None, indicator=ind.id, as_of=as_of_date(as_of),
+                    panels=panels, exclude_regions=exclude_regions + (target_row["region"],),
+                    pool=pool, n_draws=n_draws, seed=seed)
+    notes = list(result.notes)
+    if series.empty:
+        related = [r for r in ind.related
+                   if not observations[(observations["region"] == target_row["region"])
+                                       & (observations["indicator"] == r)].empty]
+        if related:
+            notes.append(f"published under a different definition: {', '.join(related)} — not substituted "
+                         f"({ind.notes})")
+    qualified = known[known["qualifier"] != "exact"]
+    for _, q in qualified.iterrows():
+        notes.append(f"{q['year']}: published as {q['value_printed']} ({q['qualifier']}); used as the point value")
+    derived = known[known["status"] == "derived"]
+    for _, d in derived.iterrows():
+        notes.append(f"{d['year']}: derived, {d['derivation']}")
+    prelim = known[known["status"] == "preliminary"]
+    for _, p in prelim.iterrows():
+        notes.append(f"{p['year']}: preliminary figure ({p['document']})")
+    return _with_notes(result, notes)
+
+
+def _with_notes(result: Assessment, notes: list[str]) -> Assessment:
+    from dataclasses import replace
+    return replace(result, notes=tuple(notes))
+
+
+def plan_targets(targets: pd.DataFrame, *, region: str = "Taicang", target_year: int = 2025) -> pd.DataFrame:
+    sel = targets[(targets["region"] == region) & (targets["target_year"] == target_year)].copy()
+    sel["_row"] = sel["source_ref"].str.extract(r"/(\d+)$")[0].astype(int)
+    return sel.sort_values("_row").drop(columns="_row")
+
+
+def assess_plan(observations: pd.DataFrame, targets: pd.DataFrame, *, region: str = "Taicang",
+                target_year: int = 2025, as_of=None, reference: str = "all", pool: Pool = Pool(),
+                n_draws: int = 10_000, seed: int = 0) -> list[Assessment]:
+    return [assess_target(observations, row, as_of=as_of, reference=reference, pool=pool, n_draws=n_draws, seed=seed)
+            for _, row in plan_targets(targets, region=region, target_year=target_year).iterrows()]
+
+

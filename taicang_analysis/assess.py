@@ -18,14 +18,14 @@ draws around their median on the log/logit scale; the backtest fits it.
 "About" targets (70左右): met when the value reaches ``target - tolerance`` for an
 indicator whose desired direction is up (``target + tolerance`` for down) --
 planners count overshooting an about-target in the desired direction as meeting
-it, as the plan's own Table 1 does (3左右 → 3.34).  Default tolerance: 5 % of
-the target.
+it, as the plan's own Table 1 does (3左右 → 3.34).  Default tolerance: 2.5 % of
+the target (a convention of ours; pass ``tolerance`` to state another).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -47,7 +47,7 @@ STATUS_MEANINGS = {
 }
 KINDS = ("share", "rate", "count", "level")
 COMPARATORS = ("ge", "le", "about")
-DEFAULT_ABOUT_TOLERANCE = 0.05  # relative
+DEFAULT_ABOUT_TOLERANCE = 0.025  # relative: "70左右" is met from 68.25, "2.8左右" from 2.73
 EXTRA_HORIZON = 10  # years beyond the target year searched for the earliest year reached
 _POOL_MODELS_BY_KIND = {
     "share": ("rw_drift", "logit_linear", "damped_ets", "local_linear_trend"),
@@ -76,7 +76,7 @@ class TargetSpec:
     value: float
     year: int
     comparator: str = "ge"
-    tolerance: float | None = None  # absolute, in the indicator's unit; None = 5 % of value for "about"
+    tolerance: float | None = None  # absolute, in the indicator's unit; None = 2.5 % of value for "about"
 
     def threshold(self, direction: str) -> tuple[float, bool]:
         """(threshold, meet_when_above) after applying the about-tolerance."""
@@ -186,9 +186,13 @@ def _growth_methods(obs: pd.Series, target: TargetSpec, direction: str) -> tuple
     mtarget = methods.Target(target.threshold(direction)[0], target.year, direction if direction != "none" else "up")
     out: dict = {}
     latest_year, latest = int(obs.index[-1]), float(obs.iloc[-1])
-    one_point = methods.Span(latest_year, latest, latest_year, latest)
     if target.year > latest_year:
-        out["required_pace"] = _asdict(_required_from(one_point, mtarget))
+        years_left = target.year - latest_year
+        out["required_pace"] = {
+            "years_left": years_left, "observed_cagr": None, "observed_increment": None,
+            "required_cagr": methods.cagr(latest, latest_year, mtarget.value, target.year)
+            if latest > 0 and mtarget.value > 0 else None,
+            "required_increment": (mtarget.value - latest) / years_left}
     if mtarget.is_met_by(latest):
         status, basis = "target_already_met", f"latest value {latest:g} ({latest_year}) already meets the target"
     else:
@@ -224,10 +228,6 @@ def _growth_methods(obs: pd.Series, target: TargetSpec, direction: str) -> tuple
                  f"{span.observed_cagr:.2%}/yr vs required {rr.required_cagr:.2%}/yr, R = {rr.ratio:.2f}"
                  if rr.ratio is not None else f"Eurostat rate ratio on the {name} window: {rr.grade}")
     return out, status, basis, missing
-
-
-def _required_from(span: methods.Span, target: methods.Target) -> methods.RequiredPace:
-    return methods.required_pace(span, target)
 
 
 def _pool(members: list[tuple[object, float]], n_draws: int, spread: float, kind: str,
@@ -335,7 +335,7 @@ def assess(series: pd.Series, target: TargetSpec, *, kind: str, direction: str =
                 max_origin_year=as_of_year, n_draws=n_draws, seed=seed)
             if not isinstance(ref, models.Skipped):
                 break
-        refs.append(ref)
+        refs.append(replace(ref, model=f"reference_class:{name}"))
     own = [f for f in forecasts if isinstance(f, models.Forecast) and f.model in _POOL_MODELS_BY_KIND[kind]]
     good_refs = [r for r in refs if not isinstance(r, models.Skipped)]
     members = _pool_weights(own, good_refs, pool)
@@ -343,7 +343,8 @@ def assess(series: pd.Series, target: TargetSpec, *, kind: str, direction: str =
         if isinstance(f, models.Skipped):
             missing.append(f"{f.model}: {f.reason}")
     if not panels:
-        notes.append("no reference panel used: the probability rests on the series alone")
+        notes.append("no reference panel holds this indicator (or --reference none): "
+                     "any probability rests on the series alone")
     if target.year <= latest_year:
         pooled, probability, projection, earliest = None, None, None, None
         reason = f"the target year {target.year} is not after the latest observation ({latest_year})"
@@ -362,8 +363,7 @@ def assess(series: pd.Series, target: TargetSpec, *, kind: str, direction: str =
         indicator=indicator, kind=kind, direction=direction, target=target, observations=obs,
         as_of=_as_of_text(as_of), status=status, status_basis=basis, methods=method_numbers,
         forecasts=forecasts, references=tuple(refs), pooled=pooled,
-        pool_members=tuple((m.model if not hasattr(m, "panel_name") else f"reference_class:{m.panel_name}", w)
-                           for m, w in members),
+        pool_members=tuple((m.model, w) for m, w in members),
         probability=probability, probability_reason=reason, projection=projection, earliest_year=earliest,
         not_computed=tuple(missing), notes=tuple(notes))
 

@@ -204,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--target-year", type=int, default=None, help="target year (default 2025 with --indicator)")
     p.add_argument("--comparator", choices=("ge", "le", "about"), default="ge")
     p.add_argument("--tolerance", type=float, default=None, help="absolute tolerance for --comparator about "
-                   "(default 5%% of the target)")
+                   "(default 2.5%% of the target)")
     p.add_argument("--kind", choices=("share", "rate", "count", "level"), help="scale of the series (with --series)")
     p.add_argument("--direction", choices=("up", "down"), default="up", help="desired direction (with --series)")
     p.add_argument("--as-of", default=None, help="date (YYYY-MM-DD) or year: use only what was known then")

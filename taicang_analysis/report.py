@@ -116,7 +116,8 @@ def render_assessment(a, requirement=None, name: str | None = None) -> str:
         lines.append(f"  what it takes: with {r.denominator} growing {_pct(r.denominator_growth)} "
                      f"({r.denominator_growth_basis}), {r.numerator} must grow {_pct(r.required_numerator_growth)} "
                      f"from {r.latest_year} to {r.target_year}"
-                     + (f" (from {fmt(r.numerator_latest)} to {fmt(r.numerator_target)})" if r.numerator_latest else "")
+                     + (f" (from {fmt(r.numerator_latest)} to {fmt(r.numerator_target)} {registry.get(r.numerator).unit})"
+                        if r.numerator_latest else "")
                      + (f"; {r.note}" if r.note else ""))
     for note in d["notes"]:
         lines.append(f"  note: {note}")

@@ -172,10 +172,22 @@ def _pool(args):
 
 
 def _cmd_brief(args) -> int:
-    # Until the notebook brief exists, the brief is the data build plus the target table.
+    # Until the notebook brief exists, the brief is: build the data, the target table,
+    # and one assessment per Table 2 target.
+    from . import io, plan_assessment, report
     _cmd_data(argparse.Namespace(raw_dir=None, out_dir=None))
     print()
-    return _cmd_targets(argparse.Namespace(year=2025))
+    targets, known = _load_processed()
+    print(f"Taicang's {args.year} targets beside the latest published values")
+    print(report.render_target_table(report.target_table(targets, known, target_year=args.year)))
+    observations = io.read_processed("observations.csv")
+    assessments = plan_assessment.assess_plan(observations, targets, target_year=args.year, as_of=args.as_of,
+                                              n_draws=args.draws, seed=args.seed)
+    print()
+    print("Assessments (grade = Eurostat rate ratio on the latest 5-year window; probability = pooled models and "
+          "reference classes; `python -m taicang_analysis assess --indicator ID` gives the details)")
+    print(report.render_assessment_table(report.assessment_table(assessments)))
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -220,6 +232,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=_cmd_assess)
     p = sub.add_parser("brief", help="build the data and print the brief for all indicators")
+    p.add_argument("--year", type=int, default=2025, help="target year (default 2025: Table 2)")
+    p.add_argument("--as-of", default=None, help="date (YYYY-MM-DD) or year: use only what was known then")
+    p.add_argument("--draws", type=int, default=10_000)
+    p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=_cmd_brief)
     return parser
 

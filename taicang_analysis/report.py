@@ -147,3 +147,15 @@ def assessment_table(assessments, names: dict[str, str] | None = None) -> pd.Dat
             "why_not": "" if d["probability"] is not None else d["probability_reason"],
         })
     return pd.DataFrame(rows)
+
+
+def render_assessment_table(table: pd.DataFrame) -> str:
+    lines = []
+    for _, r in table.iterrows():
+        prob = "—" if r["probability"] is None or pd.isna(r["probability"]) else f"{r['probability']:.0%}"
+        year = "—" if r["year"] is None or pd.isna(r["year"]) else str(int(r["year"]))
+        proj = "" if not r["interval"] else f"2025 median {fmt(r['median_2025'])} {r['interval']}"
+        why = f"  [{r['why_not']}]" if r["why_not"] else ""
+        lines.append(f"  {r['indicator']:<38} {r['target']:>8}  latest {r['latest']:>6} ({year}, n={r['n_obs']})  "
+                     f"{r['status']:<20} P(met) {prob:>4}  {proj}{why}")
+    return "\n".join(lines)

@@ -98,6 +98,9 @@ def _cmd_assess(args) -> int:
     from . import assess as assess_mod
     from . import io, plan_assessment, registry, report, scenarios
     pool = _pool(args)
+    _check_as_of(args)
+    if args.draws < 100:
+        raise UsageError(f"--draws: n_draws must be at least 100; got {args.draws}")
     if args.indicator and args.series:
         raise UsageError("give either --indicator or --series, not both")
     if args.indicator:
@@ -163,6 +166,16 @@ def _json_default(value):
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
+def _check_as_of(args) -> None:
+    from .plan_assessment import as_of_date
+    if args.as_of is None:
+        return
+    try:
+        as_of_date(args.as_of)
+    except ValueError as exc:
+        raise UsageError(f"--as-of {args.as_of!r}: not a date (YYYY-MM-DD) or a year ({exc})") from None
+
+
 def _pool(args):
     from .assess import Pool
     try:
@@ -175,6 +188,7 @@ def _cmd_brief(args) -> int:
     # Until the notebook brief exists, the brief is: build the data, the target table,
     # and one assessment per Table 2 target.
     from . import io, plan_assessment, report
+    _check_as_of(args)
     _cmd_data(argparse.Namespace(raw_dir=None, out_dir=None))
     print()
     targets, known = _load_processed()

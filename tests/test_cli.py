@@ -1,0 +1,112 @@
+"""The command line as a user meets it: outputs, JSON fields, and exit code 2 with a clear message."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from taicang_analysis import cli, io
+
+
+@pytest.fixture(scope="module", autouse=True)
+def processed_data():
+    assert cli.main(["data"]) == 0
+
+
+def _json(capsys, argv) -> dict:
+    assert cli.main(argv) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_help_lists_the_commands():
+    out = subprocess.run([sys.executable, "-m", "taicang_analysis", "--help"], capture_output=True, text=True,
+                         cwd=io.PROJECT_ROOT, check=True).stdout
+    for command in ("data", "targets", "assess", "brief", "revisions", "indicators"):
+        assert command in out
+
+
+def test_assess_a_researchers_series_as_json(tmp_path, capsys):
+    f = tmp_path / "series.csv"
+    f.write_text("year,value,comment\n2020,2.90,base\n2023,3.40,latest\n", encoding="utf-8")
+    d = _json(capsys, ["assess", "--series", str(f), "--target", "4.2", "--target-year", "2025",
+                       "--comparator", "ge", "--kind", "rate", "--reference", "none", "--json"])
+    for key in ("probability", "status", "n_obs", "observed_annual_growth", "required_annual_growth",
+                "projection", "methods"):
+        assert key in d
+    assert d["n_obs"] == 2
+    # hand computation: (3.40/2.90)^(1/3) - 1 and (4.20/2.90)^(1/5) - 1
+    assert d["observed_annual_growth"] == pytest.approx((3.40 / 2.90) ** (1 / 3) - 1)
+    assert d["methods"]["windows"]["short_term"]["required_cagr"] == pytest.approx((4.2 / 2.9) ** 0.2 - 1)
+    assert d["status"] == "acceleration_needed"
+    # two points, no reference: no model carries a spread, so no probability -- and it says why
+    assert d["probability"] is None and d["probability_reason"]
+
+
+def test_assess_with_as_of_cuts_the_series(tmp_path, capsys):
+    f = tmp_path / "s.csv"
+    f.write_text("year,value\n2008,1.0\n2010,1.2\n2012,1.5\n2014,1.7\n2016,9.9\n", encoding="utf-8")
+    d = _json(capsys, ["assess", "--series", str(f), "--target", "2", "--target-year", "2020", "--kind", "rate",
+                       "--as-of", "2015", "--reference", "none", "--json", "--draws", "2000"])
+    assert d["n_obs"] == 4 and "2016" not in d["observations"]
+    assert d["probability"] is not None and 0 <= d["probability"] <= 1
+    assert set(d["projection"]) >= {"median", "lower", "upper", "level"}
+
+
+def test_assess_taicang_indicator_prints_grades_projection_probability_and_what_it_takes(capsys):
+    assert cli.main(["assess", "--indicator", "rd_intensity", "--draws", "2000"]) == 0
+    out = capsys.readouterr().out
+    for phrase in ("target ≥ 4.2 by 2025", "grade:", "pooled projection 2025", "probability of meeting the target",
+                   "what it takes: with gdp growing", "rd_expenditure must grow"):
+        assert phrase in out, phrase
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["assess", "--indicator", "nonsense"], "unknown indicator 'nonsense'"),
+    (["assess", "--series", "/no/such/file.csv", "--target", "1", "--target-year", "2025", "--kind", "rate"],
+     "no such file"),
+    (["assess", "--series", "SERIES", "--target-year", "2025", "--kind", "rate"], "needs --target"),
+    (["assess", "--indicator", "rd_intensity", "--pool-reference", "1.5"], "pool.reference must be in [0, 1]"),
+    (["assess", "--indicator", "rd_intensity", "--spread", "0"], "pool.spread must be > 0"),
+    (["assess", "--indicator", "rd_intensity", "--draws", "5"], "n_draws must be at least 100"),
+    (["assess", "--indicator", "rd_intensity", "--as-of", "2021-13-45"], "--as-of '2021-13-45': not a date"),
+])
+def test_bad_arguments_exit_2_with_a_message(argv, message, tmp_path, capsys):
+    f = tmp_path / "s.csv"
+    f.write_text("year,value\n2020,1\n", encoding="utf-8")
+    argv = [str(f) if a == "SERIES" else a for a in argv]
+    assert cli.main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("content, message", [
+    ("yr,val\n2020,1\n", "missing column(s) year, value"),
+    ("year,value\n2020,abc\n", "row 2, column 'value': 'abc' is not a number"),
+    ("year,value\n20x0,1\n", "row 2, column 'year'"),
+    ("year,value\n2020,1\n2020,2\n", "year 2020 appears more than once"),
+    ("", "not a readable CSV"),
+])
+def test_unusable_series_files_exit_2(content, message, tmp_path, capsys):
+    f = tmp_path / "s.csv"
+    f.write_text(content, encoding="utf-8")
+    code = cli.main(["assess", "--series", str(f), "--target", "4", "--target-year", "2025", "--kind", "rate"])
+    assert code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_targets_table_names_every_gap(capsys):
+    assert cli.main(["targets"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 16  # header + 15 targets of Table 2
+    gaps = [line for line in lines if "no published value" in line]
+    assert 0 < len(gaps) < 15
+    rd = next(line for line in lines if line.startswith("rd_intensity"))
+    assert "3.34" in rd and "2020" in rd
+
+
+def test_revisions_lists_the_history(capsys):
+    assert cli.main(["revisions", "--region", "Taicang"]) == 0
+    out = capsys.readouterr().out
+    assert "Taicang rd_intensity 2015" in out and "2.35" in out and "(current)" in out

@@ -1,0 +1,65 @@
+"""House rules that keep the project honest: pins agree, layout holds, raw data is read-only."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from taicang_analysis import io
+
+ROOT = io.PROJECT_ROOT
+
+
+def _pins(path: Path) -> dict[str, str]:
+    pins = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            name, _, version = line.partition("==")
+            pins[re.sub(r"\[.*\]", "", name).lower().replace("_", "-")] = version
+    return pins
+
+
+def test_every_direct_dependency_is_pinned_exactly_and_the_lock_agrees():
+    direct = _pins(ROOT / "requirements.txt")
+    lock = _pins(ROOT / "requirements.lock")
+    assert direct and all(direct.values()), "every requirement needs an exact == pin"
+    for name, version in direct.items():
+        assert lock.get(name) == version, f"{name}: requirements.txt {version} vs lock {lock.get(name)}"
+    assert all(lock.values())
+
+
+def test_environment_yml_installs_the_same_lock_with_the_same_python():
+    env = (ROOT / "environment.yml").read_text(encoding="utf-8")
+    assert re.search(r"^\s*-\s*python=3\.11\s*$", env, re.M)
+    assert re.search(r"^\s*-\s*-r requirements\.lock\s*$", env, re.M)
+    assert "not exercised by CI" in env
+
+
+def test_readme_commands_are_make_targets_and_ci_runs_the_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for command in ("make brief", "make test"):
+        assert command in readme
+        assert re.search(rf"^{command.split()[1]}:", makefile, re.M)
+    assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_expected_folders_exist():
+    for folder in ("taicang_analysis", "data/raw", "data/processed", "notebooks", "tests", "benchmarks", "docs"):
+        assert (ROOT / folder).is_dir(), folder
+
+
+def test_only_io_touches_the_disk_and_nothing_writes_into_data_raw():
+    for path in (ROOT / "taicang_analysis").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if path.name not in ("io.py", "cli.py"):
+            assert not re.search(r"\bopen\(|\.write_text\(|\.write_bytes\(|to_csv\(", text), path.name
+        assert not re.search(r"RAW_DIR[^\n]*\b(write|unlink|replace|rename)", text), path.name
+    io_text = (ROOT / "taicang_analysis" / "io.py").read_text(encoding="utf-8")
+    assert "write_tables_atomically(tables: dict[str, bytes], out_dir: Path = PROCESSED_DIR)" in io_text
+
+
+def test_processed_outputs_are_not_committed():
+    ignore = (ROOT / ".gitignore").read_text(encoding="utf-8")
+    assert "data/processed/*" in ignore

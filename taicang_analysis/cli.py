@@ -12,6 +12,9 @@ import sys
 from . import __version__
 
 
+STATED_DENOMINATOR_GROWTHS = (0.04, 0.06, 0.08)  # "what it takes" at these growths of GDP (or other denominator)
+
+
 class UsageError(Exception):
     """A bad argument or an unusable input file: exit code 2."""
 
@@ -116,7 +119,7 @@ def _cmd_assess(args) -> int:
             raise UsageError(f"no {args.target_year or 2025} target for {ind.id} in {args.region}'s plan")
         a = plan_assessment.assess_target(observations, rows.iloc[0], as_of=args.as_of, reference=args.reference,
                                           pool=pool, n_draws=args.draws, seed=args.seed)
-        requirement = None
+        requirement, alternatives = None, []
         if ind.id in scenarios.DECOMPOSITIONS and a.n_obs:
             num, den, _ = scenarios.DECOMPOSITIONS[ind.id]
             den_series, _ = plan_assessment.region_series(observations, args.region, den, args.as_of)
@@ -124,6 +127,9 @@ def _cmd_assess(args) -> int:
                 requirement = scenarios.requirement(ind.id, a.observations, den_series, target=a.target.value,
                                                     target_year=a.target.year,
                                                     denominator_growth=args.denominator_growth)
+                alternatives = [scenarios.requirement(ind.id, a.observations, den_series, target=a.target.value,
+                                                      target_year=a.target.year, denominator_growth=g)
+                                for g in STATED_DENOMINATOR_GROWTHS]
             except ValueError as exc:
                 a = plan_assessment._with_notes(a, list(a.notes) + [f"what it takes: {exc}"])
         name = f"{ind.id} ({ind.name_zh})"
@@ -147,15 +153,15 @@ def _cmd_assess(args) -> int:
                                   panels=panels, pool=pool, n_draws=args.draws, seed=args.seed)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
-        requirement, name = None, args.series
+        requirement, alternatives, name = None, [], args.series
     if args.json:
         out = a.to_dict()
         if requirement is not None:
             from dataclasses import asdict
-            out["what_it_takes"] = asdict(requirement)
+            out["what_it_takes"] = [asdict(r) for r in [requirement, *alternatives]]
         print(json.dumps(out, ensure_ascii=False, indent=1, default=_json_default))
     else:
-        print(report.render_assessment(a, requirement, name))
+        print(report.render_assessment(a, requirement, name, alternatives))
     return 0
 
 

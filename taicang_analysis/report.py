@@ -63,7 +63,7 @@ def _pct(x: float | None) -> str:
     return "—" if x is None else f"{x * 100:.2f}%/yr"
 
 
-def render_assessment(a, requirement=None, name: str | None = None) -> str:
+def render_assessment(a, requirement=None, name: str | None = None, alternatives=()) -> str:
     """A plain-text account of one assessment: grade, methods, projection, probability, gaps."""
     d = a.to_dict()
     t = d["target"]
@@ -119,6 +119,9 @@ def render_assessment(a, requirement=None, name: str | None = None) -> str:
                      + (f" (from {fmt(r.numerator_latest)} to {fmt(r.numerator_target)} {registry.get(r.numerator).unit})"
                         if r.numerator_latest else "")
                      + (f"; {r.note}" if r.note else ""))
+        for alt in alternatives:
+            lines.append(f"    at a stated {alt.denominator} growth of {alt.denominator_growth:.0%}/yr: {alt.numerator} "
+                         f"must grow {_pct(alt.required_numerator_growth)}")
     for note in d["notes"]:
         lines.append(f"  note: {note}")
     if d["not_computed"]:

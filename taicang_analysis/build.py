@@ -58,7 +58,7 @@ def plan_observations(doc: Document) -> pd.DataFrame:
     for b in plan.extract_baselines(doc.text):
         ind = registry.get(b.indicator)
         rows.append(_doc_row(doc, indicator=b.indicator, year=b.year, value=b.value, unit=ind.unit,
-                             qualifier="exact", status=b.status, value_printed=b.text, unit_printed=ind.unit,
+                             qualifier="exact", status=b.status, value_printed=f"{b.value:g}", unit_printed=ind.unit,
                              derivation=b.derivation or "", quote=b.text,
                              source_ref=f"{doc.name}#text:{b.indicator}:{b.year}"))
     for t in plan.extract_table1(doc.text):

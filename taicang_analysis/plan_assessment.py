@@ -94,6 +94,9 @@ def assess_target(observations: pd.DataFrame, target_row: pd.Series, *, as_of=No
     derived = known[known["status"] == "derived"]
     for _, d in derived.iterrows():
         notes.append(f"{d['year']}: derived, {d['derivation']}")
+    for _, r in known[known["superseded"] != ""].iterrows():
+        notes.append(f"{r['year']}: {r['value_printed']} ({r['document']}, {r['published']}) supersedes "
+                     f"{r['superseded']}")
     prelim = known[known["status"] == "preliminary"]
     for _, p in prelim.iterrows():
         notes.append(f"{p['year']}: preliminary figure ({p['document']})")

@@ -145,6 +145,8 @@ class Assessment:
 def _member_dict(member, target_year: int) -> dict:
     if isinstance(member, models.Skipped):
         return {"model": member.model, "skipped": member.reason}
+    if target_year not in member.years:  # target year not after the latest observation: nothing projected
+        return {"model": member.model, "note": f"no draws for {target_year}: not after the latest observation"}
     at = _projection_at(member, target_year, 0.8)
     out = {"model": member.model, **at}
     if getattr(member, "growth", None) is not None:
@@ -252,7 +254,7 @@ def _widen(draws: np.ndarray, factor: float, kind: str, bounds) -> np.ndarray:
         z = np.log(p / (1 - p))
         med = np.median(z, axis=0)
         z = med + factor * (z - med)
-        return lo + (hi - lo) / (1 + np.exp(-z))
+        return models._backward(z, "logit", (lo, hi))  # keeps the open interval, as the models do
     if kind in ("rate", "count") and np.all(draws > 0):
         z = np.log(draws)
         med = np.median(z, axis=0)

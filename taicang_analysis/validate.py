@@ -75,6 +75,19 @@ def _missing_columns(frame: pd.DataFrame, required: tuple[str, ...], file: str) 
     return [Problem(file, 1, c, "", "required column is missing from the header") for c in missing]
 
 
+def _records(frame: pd.DataFrame):
+    """(line in the raw file, row as stripped text) for every row."""
+    for i, rec in enumerate(frame.to_dict("records")):
+        line = int(rec.pop("_line", i + 2))
+        yield line, {k: ("" if v is None else str(v).strip()) for k, v in rec.items()}
+
+
+def _empty_required(rec: dict, required: tuple[str, ...], checked_elsewhere: tuple[str, ...],
+                    file: str, line: int) -> list[Problem]:
+    return [Problem(file, line, c, "", f"{c} is required and empty")
+            for c in required if not rec[c] and c not in checked_elsewhere]
+
+
 def _check_date(text: str, file: str, row: int, column: str, today: dt.date) -> tuple[dt.date | None, list[Problem]]:
     if not text:
         return None, [Problem(file, row, column, text, "publication date is missing (YYYY-MM-DD required)")]
@@ -149,13 +162,8 @@ def check_observations(frame: pd.DataFrame, file: str, *, collection: str, today
     if problems:
         return pd.DataFrame(columns=OBSERVATION_COLUMNS), problems
     rows = []
-    for i, rec in enumerate(frame.to_dict("records")):
-        line = int(rec.pop("_line", i + 2))
-        rec = {k: ("" if v is None else str(v).strip()) for k, v in rec.items()}
-        row_problems: list[Problem] = []
-        for col in OBSERVATION_REQUIRED:
-            if not rec[col] and col not in ("value", "published"):
-                row_problems.append(Problem(file, line, col, "", f"{col} is required and empty"))
+    for line, rec in _records(frame):
+        row_problems = _empty_required(rec, OBSERVATION_REQUIRED, ("value", "published"), file, line)
         ind = None
         if rec["indicator"]:
             try:
@@ -230,11 +238,8 @@ def check_targets(frame: pd.DataFrame, file: str, *, today: dt.date) -> tuple[pd
     if problems:
         return pd.DataFrame(columns=TARGET_COLUMNS), problems
     rows = []
-    for i, rec in enumerate(frame.to_dict("records")):
-        line = int(rec.pop("_line", i + 2))
-        rec = {k: ("" if v is None else str(v).strip()) for k, v in rec.items()}
-        row_problems = [Problem(file, line, c, "", f"{c} is required and empty")
-                        for c in TARGET_REQUIRED if not rec[c] and c not in ("target", "published")]
+    for line, rec in _records(frame):
+        row_problems = _empty_required(rec, TARGET_REQUIRED, ("target", "published"), file, line)
         ind = None
         if rec["indicator"]:
             try:

@@ -1,0 +1,1024 @@
+"""Track record: the method on targets whose outcome is known, and its calibration.
+
+A probability is only worth printing if, on cases where we know what happened,
+it was right about as often as it said.  Three kinds of case:
+
+1. **Past plan targets** (``case_set`` ``past_plan``): every non-Taicang row of
+   the targets table -- Chinese national and provincial R&D targets, the EU
+   member states' Lisbon-era targets and the rest -- assessed as of the year
+   before the plan started (``set_year - 1``, its 31 December) with only what
+   was known then, and compared with the outcome in the target year.
+2. **Taicang's 13th plan** (``taicang_13th``: Table 1 of the 14th plan, the
+   2020 targets beside their outcomes), as of **2016-12-31**: the plan was set
+   in 2016, and its 2015 base values were only published in 2016 (the 13th
+   five-year plan outline, 2016-03-31), so the end of 2016 is the first date at
+   which the plan's makers and we can both have seen them.  Other Taicang
+   targets with a known outcome (the 2018-2020 action plan) are
+   ``taicang_other``; Taicang targets for 2025 are listed as not yet observed.
+3. **Rolling origins** on the reference panels (`rolling_origins`): for each
+   province and each economy, origin years t and horizons 1-5, the coverage
+   of every model's and the pooled projection interval and the error of the
+   median.  These calibrate the one fitted number, the pooled ``spread``.
+
+Rules (fixed before looking at any score)
+-----------------------------------------
+* **As of.**  A case sees only values of years up to its as-of year.  The
+  Taicang series is cut strictly by publication date (`vintages`).  The
+  panels (World Bank release of 2026, yearbook tables) are undated current
+  vintages and are used pseudo-real-time, as in `plan_assessment`: only years
+  up to the as-of year, at today's values.  The case's series is its last
+  ``SERIES_WINDOW`` (10) years up to the as-of year, the same window as the
+  rolling origins.
+* **One source per case.**  The series and the outcome come from the same
+  collection: Chinese provinces from the ``cn_provinces`` panel; China from
+  ``cn_provinces`` (2011-2023) when it holds at least ``MIN_SERIES_OBS``
+  values as of then, else from the ``world`` panel; EU countries from
+  ``world``; Taicang (and regions in no panel) from the ``observations``
+  collection by publication date.  The choice is recorded in ``source``.
+* **Never its own later values.**  The case's region is excluded from every
+  reference panel (``exclude_regions``) and the panels are cut at the as-of
+  year.  World Bank aggregates (World, EU, income groups: rows whose note says
+  "aggregate") are dropped from the panels everywhere and are never cases:
+  the Barcelona 3 % target was for the EU15/EU25, not today's EU27 aggregate.
+* **Listed, not dropped.**  Every row of the targets table is a case, either
+  ``scored`` or ``excluded`` with its reason (outcome year not yet observed;
+  no source; no series as of then; outcome not published; no probability).
+* **What is fitted.**  Nothing is tuned to a case.  The only fitted number is
+  the pooled ``spread`` factor, on the rolling origins, leave-region-out: a
+  case scored with a calibrated spread uses the factor fitted on rolling
+  origins that exclude its region (`SpreadFit.for_region`).
+* **Determinism.**  Every draw is seeded (cases with ``seed``, rolling origins
+  with a seed derived from seed, panel, region and year by CRC32), and results
+  are put back in task order, so one worker or two give identical numbers.
+
+Baselines, on the same cases: the base rate (for case i, the share met among
+the *other* scored past-plan cases), the Eurostat rate-ratio call (R >= 0.95
+or already met -> met; it is also the headline grade), the UN projected-gap
+call (rho >= 0.95 or already met), the time-proportional call (on schedule;
+the same test as the linear path) and naive linear extrapolation (a straight
+line through the last two observations to the target year).  A call is a
+probability of 0 or 1.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from . import assess as _assess
+from . import models, plan_assessment, reference, registry, scoring, vintages
+from .assess import Assessment, Pool, TargetSpec
+
+TAICANG = "Taicang"
+CASE_SETS: tuple[str, ...] = ("past_plan", "taicang_13th", "taicang_other")
+TABLE1_AS_OF = "2016-12-31"
+TABLE1_AS_OF_NOTE = ("Table 1 of the 13th plan: as of 2016-12-31, when the plan was set; its 2015 values were "
+                     "published in 2016 (13th FYP outline, 2016-03-31), so set_year - 1 would see none of them")
+PLAN_AS_OF_NOTE = "set_year - 1 (31 December of the year before the plan started)"
+PANELS: tuple[str, ...] = plan_assessment.PANEL_COLLECTIONS  # ("cn_provinces", "world"), preferred in this order
+SERIES_WINDOW = 10  # years up to the as-of year (or origin) a series keeps
+MIN_SERIES_OBS = 3  # a source with fewer values as of then is "too short" if another source has more
+HORIZONS: tuple[int, ...] = (1, 2, 3, 4, 5)
+ROLLING_INDICATOR = "rd_intensity"
+DEFAULT_ORIGIN_STEP = 3
+DEFAULT_ROLLING_DRAWS = 2_000
+DEFAULT_WORKERS = 2
+LEVELS: tuple[float, ...] = (0.8, 0.95)
+POOLED = "pooled"
+POOLED_CAL = "pooled_calibrated"
+BASE_RATE = "base_rate"
+CALLS: tuple[str, ...] = ("eurostat_rate_ratio", "un_projected_gap", "time_proportional", "linear_extrapolation")
+METHODS: tuple[str, ...] = (POOLED, POOLED_CAL, BASE_RATE) + CALLS
+_MET_GRADES = {"eurostat_rate_ratio": ("target_already_met", "on_track"),
+               "un_projected_gap": ("target_already_met", "substantial_progress")}
+
+
+# -- sources ------------------------------------------------------------------
+
+def aggregate_regions(observations: pd.DataFrame) -> frozenset[str]:
+    """Panel regions that are groups of countries (their note says "aggregate"): World, EU, income groups."""
+    rows = observations[observations["collection"].isin(PANELS)]
+    return frozenset(rows.loc[rows["note"].fillna("").str.contains("aggregate"), "region"].unique())
+
+
+def current_panel(observations: pd.DataFrame, collection: str, indicator: str,
+                  aggregates: frozenset[str] | None = None) -> pd.DataFrame:
+    """Today's vintage of one panel (region, year, value), without aggregates."""
+    aggregates = aggregate_regions(observations) if aggregates is None else aggregates
+    rows = observations[(observations["collection"] == collection) & (observations["indicator"] == indicator)]
+    if rows.empty:
+        return pd.DataFrame({"region": pd.Series(dtype=str), "year": pd.Series(dtype=int),
+                             "value": pd.Series(dtype=float)})
+    known = vintages.known_values(rows)
+    known = known[~known["region"].isin(aggregates)]
+    return known[["region", "year", "value"]].astype({"year": int, "value": float}).reset_index(drop=True)
+
+
+def panels_as_of(observations: pd.DataFrame, indicator: str, as_of,
+                 aggregates: frozenset[str] | None = None) -> dict[str, pd.DataFrame]:
+    """`plan_assessment.reference_panels` cut to ``as_of``, aggregates removed."""
+    aggregates = aggregate_regions(observations) if aggregates is None else aggregates
+    panels = plan_assessment.reference_panels(observations, indicator, reference="all", as_of=as_of)
+    return {name: p[~p["region"].isin(aggregates)].reset_index(drop=True) for name, p in panels.items()}
+
+
+def _window(series: pd.Series, last_year: int, window: int) -> pd.Series:
+    return series[(series.index > last_year - window) & (series.index <= last_year)]
+
+
+def _source_series(observations: pd.DataFrame, source: str, region: str, indicator: str, as_of: str,
+                   window: int = SERIES_WINDOW, aggregates=None) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
+    """(series known as of, the full current series, the current rows) of one source."""
+    as_of_year = int(as_of[:4])
+    if source == "observations":
+        strict, _ = plan_assessment.region_series(observations, region, indicator, as_of)
+        own = observations[(observations["collection"] == "observations") & (observations["region"] == region)
+                           & (observations["indicator"] == indicator)]
+        known_now = vintages.known_values(own)
+        full = vintages.series(known_now, region, indicator)
+        return _window(strict, as_of_year, window), full, known_now
+    panel = current_panel(observations, source, indicator, aggregates)
+    rows = panel[panel["region"] == region].sort_values("year")
+    full = pd.Series(rows["value"].to_numpy(dtype=float), index=rows["year"].to_numpy(dtype=int), name=indicator)
+    return _window(full, as_of_year, window), full, rows
+
+
+def _series_text(s: pd.Series) -> str:
+    return "; ".join(f"{int(y)}: {v:g}" for y, v in s.items())
+
+
+def _case_set(row) -> str:
+    if row["region"] != TAICANG:
+        return "past_plan"
+    if int(row["target_year"]) == 2020 and "#table1/" in str(row["source_ref"]):
+        return "taicang_13th"
+    return "taicang_other"
+
+
+def _as_of(row, case_set: str) -> tuple[str, str]:
+    if case_set == "taicang_13th":
+        return TABLE1_AS_OF, TABLE1_AS_OF_NOTE
+    return f"{int(row['set_year']) - 1:04d}-12-31", PLAN_AS_OF_NOTE
+
+
+def past_plan_cases(observations: pd.DataFrame, targets: pd.DataFrame, *, window: int = SERIES_WINDOW,
+                    min_obs: int = MIN_SERIES_OBS) -> pd.DataFrame:
+    """One row per target: the case as it stood at its as-of date, scored or excluded with the reason.
+
+    Parameters
+    ----------
+    observations, targets : the processed tables.
+    window : years of series kept up to the as-of year.
+    min_obs : a source with fewer values as of then is passed over for one with
+        more (China: ``cn_provinces`` from 2011, else ``world``).
+
+    Returns
+    -------
+    DataFrame
+        ``case_id`` (the target's source_ref), ``case_set``, ``region``,
+        ``indicator``, ``plan``, ``target``, ``comparator``, ``tolerance``,
+        ``threshold`` (after the about-tolerance), ``direction``,
+        ``target_year``, ``set_year``, ``as_of``, ``as_of_note``, ``source``,
+        ``source_note``, ``series`` (text: "year: value; ..."), ``n_obs``,
+        ``first_year``, ``latest_year``, ``latest_value``, ``horizon``
+        (target year - latest year), ``outcome``, ``outcome_published``,
+        ``met`` (1/0), ``status`` (``scored`` | ``excluded``: here "scored"
+        means eligible; `run_backtest` excludes a case without a probability),
+        ``reason``.
+    """
+    aggregates = aggregate_regions(observations)
+    known_any = observations[observations["value"].notna()]
+    latest_by_indicator = known_any.groupby("indicator")["year"].max().to_dict()
+    panel_regions = {(c, i): set(g["region"]) - aggregates
+                     for (c, i), g in known_any[known_any["collection"].isin(PANELS)].groupby(["collection", "indicator"])}
+    cn_regions = set(known_any.loc[known_any["collection"] == "cn_provinces", "region"])
+    own_pairs = set(zip(known_any.loc[known_any["collection"] == "observations", "region"],
+                        known_any.loc[known_any["collection"] == "observations", "indicator"]))
+    rows = []
+    for _, t in targets.iterrows():
+        case_set = _case_set(t)
+        as_of, as_of_note = _as_of(t, case_set)
+        as_of_year = int(as_of[:4])
+        tol = t.get("tolerance")
+        tol = float("nan") if tol is None or (isinstance(tol, str) and not tol.strip()) or pd.isna(tol) else float(tol)
+        rec = {"case_id": t["source_ref"], "case_set": case_set, "region": t["region"], "indicator": t["indicator"],
+               "plan": t.get("plan", ""), "target": float(t["target"]), "comparator": t["comparator"],
+               "tolerance": tol, "threshold": np.nan, "direction": "", "target_year": int(t["target_year"]),
+               "set_year": int(t["set_year"]), "as_of": as_of, "as_of_note": as_of_note, "source": "",
+               "source_note": "", "series": "", "n_obs": 0, "first_year": np.nan, "latest_year": np.nan,
+               "latest_value": np.nan, "horizon": np.nan, "outcome": np.nan, "outcome_published": "",
+               "met": np.nan, "status": "excluded", "reason": ""}
+        rows.append(rec)
+        try:
+            ind = registry.get(t["indicator"])
+        except registry.UnknownIndicator as exc:
+            rec["reason"] = f"indicator not in the registry: {exc}"
+            continue
+        direction = ind.direction if ind.direction != "none" else "up"
+        spec = plan_assessment.target_spec(t)
+        rec["direction"], rec["threshold"] = direction, spec.threshold(direction)[0]
+        latest = latest_by_indicator.get(ind.id)
+        if latest is None or rec["target_year"] > latest:
+            rec["reason"] = (f"outcome year not yet observed: target year {rec['target_year']}, latest year of "
+                             f"{ind.id} in any collection {latest if latest is not None else '(none)'}")
+            continue
+        if rec["target_year"] <= as_of_year:
+            rec["reason"] = f"target year {rec['target_year']} is not after the as-of year {as_of_year}"
+            continue
+        region = t["region"]
+        if region in aggregates:
+            rec["reason"] = (f"{region} is an aggregate in the reference panels (today's composition, e.g. the "
+                             "World Bank's EU27); the target was set for the group as it was then: definitions "
+                             "do not match, aggregates are not assessed")
+            continue
+        if region == TAICANG:
+            candidates = ["observations"]
+        else:
+            candidates = [c for c in PANELS if region in panel_regions.get((c, ind.id), set())]
+            if not candidates and (region, ind.id) in own_pairs:
+                candidates = ["observations"]
+        if not candidates:
+            if region in cn_regions and ind.kind == "per_10k":
+                rec["reason"] = (f"no source for {ind.id} of {region}: the provincial panel (cn_provinces) has patent "
+                                 "counts, not per-10k values, and no per-10k value of it is in the observations")
+            else:
+                rec["reason"] = f"no source: no collection holds {ind.id} for {region}"
+            continue
+        tried = []
+        for src in candidates:
+            series, full, known_rows = _source_series(observations, src, region, ind.id, as_of, window, aggregates)
+            tried.append((src, series, full, known_rows))
+        enough = [c for c in tried if len(c[1]) >= min_obs]
+        chosen = enough[0] if enough else max(tried, key=lambda c: len(c[1]))  # max keeps the first on ties
+        src, series, full, known_rows = chosen
+        notes = [f"{s}: {len(ser)} value(s) as of {as_of}" + (f" (first year {int(f.index[0])})" if len(f) else "")
+                 for s, ser, f, _ in tried]
+        basis = ("strictly by publication date" if src == "observations"
+                 else "pseudo-real-time (today's vintage, years up to the as-of year)")
+        rec["source"], rec["source_note"] = src, f"{basis}; " + "; ".join(notes)
+        if len(series):
+            rec.update(series=_series_text(series), n_obs=int(len(series)), first_year=int(series.index[0]),
+                       latest_year=int(series.index[-1]), latest_value=float(series.iloc[-1]),
+                       horizon=rec["target_year"] - int(series.index[-1]))
+        if series.empty:
+            why = "; ".join(notes)
+            if src == "observations" and len(full):
+                own = observations[(observations["collection"] == "observations")
+                                   & (observations["region"] == region) & (observations["indicator"] == ind.id)]
+                why += f" (its values were first published on {own['published'].min()})"
+            rec["reason"] = f"no series as of {as_of}: {why}"
+            continue
+        if rec["target_year"] not in full.index:
+            rec["reason"] = (f"outcome not published: no {rec['target_year']} value of {region} {ind.id} in {src} "
+                             f"(its years: {_years_text(full.index)})")
+            continue
+        outcome = float(full[rec["target_year"]])
+        rec["outcome"] = outcome
+        if src == "observations":
+            sel = known_rows[known_rows["year"] == rec["target_year"]]
+            rec["outcome_published"] = str(sel["published"].iloc[0])
+        rec["met"] = float(bool(spec.met(np.array([outcome]), direction)[0]))
+        rec["status"] = "scored"
+    out = pd.DataFrame(rows)
+    order = {c: i for i, c in enumerate(CASE_SETS)}
+    out["_set"] = out["case_set"].map(order)
+    out = out.sort_values(["_set", "region", "indicator", "target_year", "case_id"], kind="stable")
+    return out.drop(columns="_set").reset_index(drop=True)
+
+
+def _years_text(years) -> str:
+    years = sorted(int(y) for y in years)
+    return f"{years[0]}-{years[-1]}, {len(years)} values" if years else "none"
+
+
+# -- one case -------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class CaseRun:
+    """One case assessed: its flat record and the assessment behind it."""
+
+    record: dict
+    assessment: Assessment
+
+
+def _kind_of(indicator_id: str) -> tuple[registry.Indicator, str, str, tuple[float, float] | None]:
+    ind = registry.get(indicator_id)
+    kind = plan_assessment.model_kind(ind)
+    direction = ind.direction if ind.direction != "none" else "up"
+    bounds = ind.bounds if ind.is_share else None
+    return ind, kind, direction, bounds
+
+
+def _spec(case) -> TargetSpec:
+    tol = case["tolerance"]
+    return TargetSpec(float(case["target"]), int(case["target_year"]), case["comparator"],
+                      None if tol is None or pd.isna(tol) else float(tol))
+
+
+def prepare_case(observations: pd.DataFrame, case, *, window: int = SERIES_WINDOW,
+                 aggregates: frozenset[str] | None = None) -> dict:
+    """The inputs of `assess` for one scored case (series as of, panels as of, target): plain data."""
+    if case["status"] != "scored":
+        raise ValueError(f"case {case['case_id']} is excluded: {case['reason']}")
+    aggregates = aggregate_regions(observations) if aggregates is None else aggregates
+    ind, kind, direction, bounds = _kind_of(case["indicator"])
+    series, _, _ = _source_series(observations, case["source"], case["region"], ind.id, case["as_of"], window,
+                                  aggregates)
+    return {"case_id": case["case_id"], "region": case["region"], "indicator": ind.id, "kind": kind,
+            "direction": direction, "bounds": bounds, "series": series, "target": _spec(case),
+            "as_of": case["as_of"], "panels": panels_as_of(observations, ind.id, case["as_of"], aggregates),
+            "outcome": float(case["outcome"])}
+
+
+def assess_case(observations: pd.DataFrame, case, *, spread: float = 1.0, n_draws: int = 10_000, seed: int = 0,
+                window: int = SERIES_WINDOW, level: float = 0.8) -> CaseRun:
+    """Assess one scored case as of its date and compare with its outcome.
+
+    Runs `assess.assess` on the series known then, with the panels cut to the
+    as-of year (aggregates removed) and the case's own region excluded.  The
+    probability with a calibration ``spread`` is read off the same pooled
+    draws widened as ``Pool(spread=...)`` widens them (identical numbers).
+
+    Returns
+    -------
+    CaseRun
+        ``record``: ``probability`` (uncalibrated), ``probability_calibrated``
+        (at ``spread``), ``spread``, ``grade`` (the headline status),
+        ``median``/``lower``/``upper`` (pooled, ``level`` interval, target
+        year, before calibration) and ``lower_calibrated``/``upper_calibrated``,
+        the four calls (1 met, 0 missed, nan unavailable), ``met``, members.
+    """
+    return _run_prepared(prepare_case(observations, case, window=window), spread=spread, n_draws=n_draws,
+                         seed=seed, level=level)
+
+
+def _run_prepared(prep: dict, *, spread: float, n_draws: int, seed: int, level: float = 0.8) -> CaseRun:
+    spec: TargetSpec = prep["target"]
+    a = _assess.assess(prep["series"], spec, kind=prep["kind"], direction=prep["direction"], bounds=prep["bounds"],
+                       indicator=prep["indicator"], as_of=prep["as_of"], panels=prep["panels"],
+                       exclude_regions=(prep["region"],), n_draws=n_draws, seed=seed, level=level)
+    rec = {"case_id": prep["case_id"], "probability": a.probability, "probability_reason": a.probability_reason,
+           "grade": a.status, "grade_basis": a.status_basis, "spread": float(spread),
+           "pool_members": ", ".join(f"{m} {w:.3g}" for m, w in a.pool_members),
+           "median": np.nan, "lower": np.nan, "upper": np.nan, "probability_calibrated": np.nan,
+           "lower_calibrated": np.nan, "upper_calibrated": np.nan}
+    rec.update(method_calls(a, prep["series"], spec, prep["direction"]))
+    if a.pooled is not None:
+        col = a.pooled.years.index(spec.year)
+        rec.update(median=a.projection["median"], lower=a.projection["lower"], upper=a.projection["upper"])
+        widened = _assess._widen(np.array(a.pooled.draws), spread, prep["kind"], prep["bounds"]) \
+            if spread != 1.0 else np.array(a.pooled.draws)
+        values = widened[:, col]
+        tail = (1 - level) / 2
+        lo, hi = np.quantile(values, [tail, 1 - tail])
+        rec.update(probability_calibrated=float(np.mean(spec.met(values, prep["direction"]))),
+                   lower_calibrated=float(lo), upper_calibrated=float(hi))
+    rec["met"] = float(bool(spec.met(np.array([prep["outcome"]]), prep["direction"])[0]))
+    return CaseRun(rec, a)
+
+
+def method_calls(a: Assessment, series: pd.Series, target: TargetSpec, direction: str) -> dict:
+    """Each official growth-rate method and naive linear extrapolation read as a met (1) / missed (0) call.
+
+    * ``eurostat_rate_ratio``: the headline grade is ``on_track`` (R >= 0.95)
+      or ``target_already_met``.
+    * ``un_projected_gap``: rho >= 0.95 (``substantial_progress``) or already met.
+    * ``time_proportional``: on schedule (share of distance covered >= share of
+      time elapsed, or already met).
+    * ``linear_extrapolation``: the straight line through the last two
+      observations, extended to the target year, meets the target.
+
+    ``nan`` where a method cannot be computed (one observation).
+    """
+    out = {c: np.nan for c in CALLS}
+    m = a.methods
+    if a.status in _MET_GRADES["eurostat_rate_ratio"] or a.status in ("acceleration_needed", "limited_progress",
+                                                                        "moving_away"):
+        out["eurostat_rate_ratio"] = float(a.status in _MET_GRADES["eurostat_rate_ratio"])
+    if "projected_gap" in m:
+        out["un_projected_gap"] = float(m["projected_gap"]["grade"] in _MET_GRADES["un_projected_gap"])
+    if "time_proportional" in m:
+        out["time_proportional"] = float(m["time_proportional"]["status"] == "on_schedule")
+    s = series.dropna()
+    if len(s) >= 2:
+        (y0, v0), (y1, v1) = list(s.items())[-2:]
+        projected = v1 + (v1 - v0) / (y1 - y0) * (target.year - y1)
+        out["linear_extrapolation"] = float(bool(target.met(np.array([projected]), direction)[0]))
+    return out
+
+
+# -- rolling origins --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _RollingContext:
+    indicator: str
+    kind: str
+    direction: str
+    bounds: tuple[float, float] | None
+    panels: dict  # name -> current panel (region, year, value), aggregates removed
+    horizons: tuple[int, ...]
+    window: int
+    min_obs: int
+    n_draws: int
+    seed: int
+
+
+def _origin_seed(seed: int, panel: str, region: str, year: int) -> int:
+    return zlib.crc32(f"{seed}|{panel}|{region}|{year}".encode())
+
+
+def rolling_tasks(observations: pd.DataFrame, *, indicator: str = ROLLING_INDICATOR, panels=PANELS,
+                  horizons=HORIZONS, min_obs: int = 3, window: int = SERIES_WINDOW,
+                  origin_step: int = DEFAULT_ORIGIN_STEP) -> list[tuple[str, str, tuple[int, ...]]]:
+    """(panel, region, origin years) to run: origins t on a grid ending the year before the panel's last.
+
+    An origin is a year t with a value at t, at least ``min_obs`` values in
+    the ``window`` years up to t, and at least one value at t + h for some
+    horizon h.  The grid is t = last - 1, last - 1 - step, ... so the latest
+    origins are always in.
+    """
+    if origin_step < 1:
+        raise ValueError(f"origin_step must be >= 1, got {origin_step}")
+    aggregates = aggregate_regions(observations)
+    tasks = []
+    for name in panels:
+        panel = current_panel(observations, name, indicator, aggregates)
+        if panel.empty:
+            continue
+        last = int(panel["year"].max())
+        for region, g in panel.groupby("region", sort=True):
+            years = set(g["year"].astype(int))
+            origins = tuple(t for t in sorted(years)
+                            if (last - 1 - t) % origin_step == 0
+                            and sum(1 for y in years if t - window < y <= t) >= min_obs
+                            and any(t + h in years for h in horizons))
+            if origins:
+                tasks.append((name, str(region), origins))
+    return tasks
+
+
+def _z(values: np.ndarray, kind: str, bounds, log_ok: bool) -> np.ndarray:
+    """The scale `assess._widen` widens on: logit for shares, log for positive rates/counts, else identity."""
+    v = np.asarray(values, dtype=float)
+    if kind == "share":
+        lo, hi = bounds if bounds is not None else (0.0, 100.0)
+        p = np.clip((v - lo) / (hi - lo), 1e-12, 1 - 1e-12)
+        return np.log(p / (1 - p))
+    if kind in ("rate", "count") and log_ok:
+        return np.log(v)
+    return v
+
+
+def _member_rows(member, weight: float, ctx: _RollingContext, base: dict, outcomes: dict[int, float],
+                 log_ok: bool) -> list[dict]:
+    rows = []
+    for h, outcome in outcomes.items():
+        year = base["origin"] + h
+        if year not in member.years:
+            continue
+        draws = member.draws[:, member.years.index(year)]
+        q = np.quantile(draws, [0.025, 0.1, 0.5, 0.9, 0.975])
+        z = _z(draws, ctx.kind, ctx.bounds, log_ok)
+        zq = np.quantile(z, [0.025, 0.1, 0.5, 0.9, 0.975])
+        zo = float(_z(np.array([outcome]), ctx.kind, ctx.bounds, log_ok)[0])
+        r80 = float(scoring.required_spread(zo, zq[2], zq[1], zq[3]))
+        r95 = float(scoring.required_spread(zo, zq[2], zq[0], zq[4]))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_err = float(np.log(q[2] / outcome)) if q[2] > 0 and outcome > 0 else np.nan
+        rows.append({**base, "horizon": h, "year": year, "member": member.model, "weight": weight,
+                     "outcome": outcome, "median": q[2], "lower80": q[1], "upper80": q[3], "lower95": q[0],
+                     "upper95": q[4], "covered80": r80 <= 1.0, "covered95": r95 <= 1.0,
+                     "error": q[2] - outcome, "log_error": log_err, "pit": float(np.mean(draws <= outcome)),
+                     "z_outcome": zo, "z_median": zq[2], "z_lower80": zq[1], "z_upper80": zq[3],
+                     "z_lower95": zq[0], "z_upper95": zq[4], "r80": r80, "r95": r95})
+    return rows
+
+
+def _rolling_origin(ctx: _RollingContext, panel_name: str, region: str, full: pd.Series, t: int) -> list[dict]:
+    series = _window(full, t, ctx.window)
+    outcomes = {h: float(full[t + h]) for h in ctx.horizons if t + h in full.index}
+    horizon_year = t + max(ctx.horizons)
+    seed = _origin_seed(ctx.seed, panel_name, region, t)
+    forecasts = models.fit_all(series, horizon_year, kind=ctx.kind, bounds=ctx.bounds, n_draws=ctx.n_draws,
+                               seed=seed)
+    refs = []
+    for name, panel in sorted(ctx.panels.items()):  # the order assess uses
+        ref = reference.reference_forecast(series, horizon_year, panel, kind=ctx.kind, bounds=ctx.bounds,
+                                           panel_name=name, exclude_regions=(region,), max_origin_year=t,
+                                           n_draws=ctx.n_draws, seed=seed)
+        if not isinstance(ref, models.Skipped):
+            refs.append(replace(ref, model=f"reference_class:{name}"))
+    own = [f for f in forecasts if isinstance(f, models.Forecast) and f.model in _assess._POOL_MODELS_BY_KIND[ctx.kind]]
+    members = _assess._pool_weights(own, refs, Pool())
+    weights = {m.model: w for m, w in members}
+    base = {"panel": panel_name, "region": region, "origin": t, "n_obs": int(len(series)),
+            "first_year": int(series.index[0]), "latest": float(series.iloc[-1]), "n_members": len(members)}
+    everything = [f for f in forecasts if isinstance(f, models.Forecast)] + refs
+    if members:
+        everything.append(_assess._pool(members, ctx.n_draws, 1.0, ctx.kind, ctx.bounds))
+        weights[POOLED] = 1.0
+    rows = []
+    for member in everything:  # log scale only when every draw is positive, as assess._widen decides
+        rows += _member_rows(member, weights.get(member.model, 0.0), ctx, base, outcomes,
+                             bool(np.all(member.draws > 0)))
+    return rows
+
+
+def _rolling_task(ctx: _RollingContext, task) -> list[dict]:
+    panel_name, region, origins = task
+    g = ctx.panels[panel_name]
+    g = g[g["region"] == region].sort_values("year")
+    full = pd.Series(g["value"].to_numpy(dtype=float), index=g["year"].to_numpy(dtype=int))
+    rows = []
+    for t in origins:
+        rows += _rolling_origin(ctx, panel_name, region, full, t)
+    return rows
+
+
+def _run_tasks(fn, tasks: list, *, executor, progress, sizes) -> list:
+    """``fn(*task)`` for each task, here or on the executor; results always in task order."""
+    results = [None] * len(tasks)
+    if executor is None:
+        for i, task in enumerate(tasks):
+            results[i] = fn(*task)
+            if progress is not None:
+                progress(sizes[i])
+        return results
+    futures = {executor.submit(fn, *task): i for i, task in enumerate(tasks)}
+    for fut in as_completed(futures):
+        i = futures[fut]
+        results[i] = fut.result()
+        if progress is not None:
+            progress(sizes[i])
+    return results
+
+
+def _rolling_context(observations, indicator, horizons, window, min_obs, n_draws, seed) -> _RollingContext:
+    ind, kind, direction, bounds = _kind_of(indicator)
+    aggregates = aggregate_regions(observations)
+    frames = {name: current_panel(observations, name, indicator, aggregates) for name in PANELS}
+    frames = {name: f for name, f in frames.items() if not f.empty}
+    return _RollingContext(indicator=ind.id, kind=kind, direction=direction, bounds=bounds, panels=frames,
+                           horizons=tuple(horizons), window=window, min_obs=min_obs, n_draws=n_draws, seed=seed)
+
+
+_ROLLING_COLUMNS = ["panel", "region", "origin", "horizon", "year", "member", "weight", "n_obs", "first_year",
+                    "latest", "n_members", "outcome", "median", "lower80", "upper80", "lower95", "upper95",
+                    "covered80", "covered95", "error", "log_error", "pit", "z_outcome", "z_median", "z_lower80",
+                    "z_upper80", "z_lower95", "z_upper95", "r80", "r95"]
+
+
+def rolling_origins(observations: pd.DataFrame, *, indicator: str = ROLLING_INDICATOR, panels=PANELS,
+                    horizons=HORIZONS, min_obs: int = 3, window: int = SERIES_WINDOW,
+                    origin_step: int = DEFAULT_ORIGIN_STEP, n_draws: int = DEFAULT_ROLLING_DRAWS, seed: int = 0,
+                    workers: int = 1, progress=None, _executor=None) -> pd.DataFrame:
+    """Pseudo-out-of-sample forecasts from every (region, origin year) of the panels.
+
+    For each non-aggregate region of each panel in ``panels`` and each origin
+    t of `rolling_tasks`: the series is the region's values in the ``window``
+    years up to t; every model of `models.fit_all`, each panel's reference
+    class (region excluded, panels cut at t: ``max_origin_year = t``) and the
+    pooled forecast (`assess`'s pooling rule, spread 1, as for a target
+    ``max(horizons)`` years out) are compared with the region's value at
+    t + h for every horizon h observed.  Reference classes use *both* panels,
+    as a Taicang assessment does.
+
+    Parameters
+    ----------
+    n_draws : draws per model (default 2,000 to keep the run short; the
+        quantiles' Monte Carlo error is then about +-1 pp of coverage).
+    origin_step : years between origins (default 3).
+    workers : processes (``ProcessPoolExecutor``); results do not depend on it.
+    progress : optional callable, called with the number of origins just done
+        (``tqdm(total=...).update`` fits; see `backtest_size`).
+
+    Returns
+    -------
+    DataFrame
+        One row per origin x horizon x member (``member`` = model name,
+        ``reference_class:<panel>`` or ``pooled``): ``median``, ``lower80``,
+        ``upper80``, ``lower95``, ``upper95``, ``outcome``, ``covered80``,
+        ``covered95``, ``error`` (median - outcome, the indicator's unit),
+        ``log_error`` (log(median / outcome)), ``pit`` (share of draws <= outcome)
+        and the same on the widening scale (logit for shares, log for positive
+        rates and counts): ``z_*`` and ``r80``/``r95``, the smallest spread
+        factor whose 80 %/95 % interval holds the outcome
+        (`scoring.required_spread`), so coverage at any spread s is
+        ``mean(r80 <= s)`` without re-running anything.
+    """
+    tasks = rolling_tasks(observations, indicator=indicator, panels=panels, horizons=horizons, min_obs=min_obs,
+                          window=window, origin_step=origin_step)
+    ctx = _rolling_context(observations, indicator, horizons, window, min_obs, n_draws, seed)
+    sizes = [len(t[2]) for t in tasks]
+    own_executor = ProcessPoolExecutor(workers) if _executor is None and workers > 1 else None
+    executor = _executor or own_executor
+    try:
+        results = _run_tasks(_rolling_task, [(ctx, task) for task in tasks], executor=executor,
+                             progress=progress, sizes=sizes)
+    finally:
+        if own_executor is not None:
+            own_executor.shutdown()
+    rows = [r for chunk in results for r in chunk]
+    return pd.DataFrame(rows, columns=_ROLLING_COLUMNS)
+
+
+# -- the spread factor ----------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class SpreadFit:
+    """The pooled spread factor fitted on rolling origins, with leave-region-out cross-validation.
+
+    ``spread`` is fitted on every row; ``loo`` holds, per region, the factor
+    fitted without that region's rows (what a case in that region is scored
+    with) and the region's held-out coverage; ``coverage`` the coverage by
+    horizon before (spread 1), after in-sample, and after cross-validated
+    (each row judged with the factor fitted without its region).
+    """
+
+    level: float
+    spread: float
+    member: str
+    n_rows: int
+    n_groups: int
+    loo: pd.DataFrame
+    coverage: pd.DataFrame
+
+    def for_region(self, region: str) -> float:
+        """The factor fitted without ``region`` (the full fit if the rolling origins never saw it)."""
+        hit = self.loo.loc[self.loo["group"] == region, "spread_without"]
+        return float(hit.iloc[0]) if len(hit) else self.spread
+
+
+def fit_spread(rolling: pd.DataFrame, *, level: float = 0.8, groups: str = "region",
+               member: str = POOLED) -> SpreadFit:
+    """The spread factor that brings the pooled ``level`` interval to nominal coverage.
+
+    Notes
+    -----
+    Widening by ``s`` moves every quantile away from the median by ``s`` on
+    the log/logit scale, so an outcome is inside the widened interval iff its
+    required factor ``r`` (stored by `rolling_origins`) is at most ``s``; the
+    fitted factor is the ``level`` quantile of ``r``
+    (`scoring.spread_for_coverage`).  One factor for all horizons and panels,
+    fitted on the ``level`` (80 %) interval; the 95 % coverage it implies is
+    reported, not fitted.  Cross-validation leaves one region (``groups``) out
+    at a time: China is one group across both panels.
+    """
+    col = {0.8: "r80", 0.95: "r95"}.get(round(level, 4))
+    if col is None:
+        raise ValueError(f"level must be 0.8 or 0.95 (the stored intervals), got {level}")
+    rows = rolling[rolling["member"] == member]
+    r = rows[col].to_numpy(dtype=float)
+    g = rows[groups].astype(str).to_numpy()
+    spread = scoring.spread_for_coverage(r, level)
+    loo_rows, s_row = [], np.full(len(rows), np.nan)
+    for grp in sorted(set(g)):
+        inside = g == grp
+        s_g = scoring.spread_for_coverage(r[~inside], level)
+        s_row[inside] = s_g
+        loo_rows.append({"group": grp, "spread_without": s_g, "n_rows": int(inside.sum()),
+                         "coverage_before": scoring.coverage_at_spread(r[inside], 1.0),
+                         "coverage_after": scoring.coverage_at_spread(r[inside], s_g)})
+    loo = pd.DataFrame(loo_rows, columns=["group", "spread_without", "n_rows", "coverage_before", "coverage_after"])
+    cov = []
+    horizons = rows["horizon"].to_numpy()
+    for h in ["all"] + sorted(set(horizons.tolist())):
+        sel = np.ones(len(rows), bool) if h == "all" else horizons == h
+        entry = {"horizon": h, "n": int(sel.sum())}
+        for lv, c in ((80, "r80"), (95, "r95")):
+            rr = rows[c].to_numpy(dtype=float)[sel]
+            entry[f"coverage{lv}_before"] = scoring.coverage_at_spread(rr, 1.0)
+            entry[f"coverage{lv}_after_insample"] = scoring.coverage_at_spread(rr, spread)
+            entry[f"coverage{lv}_after_cv"] = float(np.mean(rr <= s_row[sel])) if sel.any() else np.nan
+        cov.append(entry)
+    return SpreadFit(level=level, spread=spread, member=member, n_rows=int(len(rows)), n_groups=len(loo),
+                     loo=loo, coverage=pd.DataFrame(cov))
+
+
+def coverage_by_horizon(rolling: pd.DataFrame, fit: SpreadFit | None = None) -> pd.DataFrame:
+    """Coverage and median error by panel x member x horizon ("all" panel = both).
+
+    With ``fit``, the pooled forecast also gets a ``pooled_calibrated`` row:
+    coverage with each row's leave-its-region-out factor (the median, and so
+    its error, does not move).
+    """
+    if rolling.empty:
+        return pd.DataFrame()
+    frame = rolling
+    if fit is not None:
+        pooled = rolling[rolling["member"] == fit.member].copy()
+        s = pooled["region"].astype(str).map(dict(zip(fit.loo["group"], fit.loo["spread_without"])))
+        pooled["covered80"] = pooled["r80"].to_numpy() <= s.to_numpy(dtype=float)
+        pooled["covered95"] = pooled["r95"].to_numpy() <= s.to_numpy(dtype=float)
+        pooled["member"] = POOLED_CAL
+        frame = pd.concat([rolling, pooled], ignore_index=True)
+    both = frame.assign(panel="all")
+    frame = pd.concat([both, frame], ignore_index=True)
+    out = (frame.groupby(["panel", "member", "horizon"], sort=True)
+           .agg(n=("outcome", "size"), coverage80=("covered80", "mean"), coverage95=("covered95", "mean"),
+                mean_error=("error", "mean"), median_abs_error=("error", lambda e: float(np.median(np.abs(e)))),
+                mean_log_error=("log_error", "mean"),
+                median_abs_log_error=("log_error", lambda e: float(np.nanmedian(np.abs(e)))),
+                mean_pit=("pit", "mean"))
+           .reset_index())
+    return out
+
+
+# -- scores ---------------------------------------------------------------------------
+
+def _method_values(cases: pd.DataFrame, method: str) -> np.ndarray:
+    col = {POOLED: "probability", POOLED_CAL: "probability_calibrated", BASE_RATE: "base_rate"}.get(method, method)
+    return cases[col].to_numpy(dtype=float)
+
+
+def add_base_rate(cases: pd.DataFrame) -> pd.DataFrame:
+    """``base_rate``: for each scored case, the share met among the *other* scored past-plan cases."""
+    out = cases.copy()
+    out["base_rate"] = np.nan
+    scored = out["status"] == "scored"
+    past = scored & (out["case_set"] == "past_plan")
+    y = out.loc[past, "met"].to_numpy(dtype=float)
+    out.loc[past, "base_rate"] = scoring.base_rate_loo(y)
+    if past.sum():
+        out.loc[scored & ~past, "base_rate"] = float(y.mean())
+    return out
+
+
+def score_cases(cases: pd.DataFrame, *, bins=scoring.DEFAULT_BINS) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(scores, reliability) of every method on the scored cases, per case set and overall.
+
+    ``scores`` is tidy: ``case_set``, ``metric`` (``brier``, ``log_score``,
+    ``hit_rate``, ``brier_skill``), ``method``, ``reference`` (for skill: the
+    baseline it is measured against, on the cases both have), ``value``, ``n``.
+    A probability is a met call when >= 0.5.
+    """
+    scored = cases[cases["status"] == "scored"]
+    rows, rel = [], []
+    for case_set in CASE_SETS + ("all",):
+        sub = scored if case_set == "all" else scored[scored["case_set"] == case_set]
+        if sub.empty:
+            continue
+        y = sub["met"].to_numpy(dtype=float)
+        for method in METHODS:
+            v = _method_values(sub, method)
+            ok = ~np.isnan(v)
+            n = int(ok.sum())
+            if not n:
+                continue
+            pv, yv = v[ok], y[ok]
+            rows += [{"case_set": case_set, "metric": "brier", "method": method, "reference": "",
+                      "value": scoring.brier(pv, yv), "n": n},
+                     {"case_set": case_set, "metric": "log_score", "method": method, "reference": "",
+                      "value": scoring.log_score(pv, yv), "n": n},
+                     {"case_set": case_set, "metric": "hit_rate", "method": method, "reference": "",
+                      "value": scoring.hit_rate((pv >= 0.5).astype(float), yv), "n": n}]
+            for ref in METHODS:
+                if ref == method or (method not in (POOLED, POOLED_CAL) and ref != BASE_RATE):
+                    continue
+                rv = _method_values(sub, ref)
+                both = ok & ~np.isnan(rv)
+                if both.sum():
+                    rows.append({"case_set": case_set, "metric": "brier_skill", "method": method, "reference": ref,
+                                 "value": scoring.brier_skill(v[both], y[both], rv[both]), "n": int(both.sum())})
+        if case_set in ("past_plan", "all"):
+            for method in (POOLED, POOLED_CAL):
+                v = _method_values(sub, method)
+                ok = ~np.isnan(v)
+                table = scoring.reliability_table(v[ok], y[ok], bins)
+                table.insert(0, "method", method)
+                table.insert(0, "case_set", case_set)
+                rel.append(table)
+    scores = pd.DataFrame(rows, columns=["case_set", "metric", "method", "reference", "value", "n"])
+    reliability = pd.concat(rel, ignore_index=True) if rel else pd.DataFrame()
+    return scores, reliability
+
+
+# -- the whole backtest ---------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class BacktestResult:
+    """Everything the track record shows; see `run_backtest`."""
+
+    cases: pd.DataFrame
+    rolling: pd.DataFrame
+    scores: pd.DataFrame
+    reliability: pd.DataFrame
+    coverage_by_horizon: pd.DataFrame
+    spread: pd.DataFrame
+    spread_loo: pd.DataFrame
+    timing: pd.DataFrame
+    settings: dict = field(default_factory=dict)
+
+
+def backtest_size(observations: pd.DataFrame, targets: pd.DataFrame, *, origin_step: int = DEFAULT_ORIGIN_STEP,
+                  min_obs: int = 3) -> int:
+    """Units of work `run_backtest` reports to ``progress``: rolling origins + scored cases."""
+    tasks = rolling_tasks(observations, origin_step=origin_step, min_obs=min_obs)
+    cases = past_plan_cases(observations, targets)
+    return sum(len(t[2]) for t in tasks) + int((cases["status"] == "scored").sum())
+
+
+def _run_case_task(prep: dict, spread: float, n_draws: int, seed: int) -> dict:
+    return _run_prepared(prep, spread=spread, n_draws=n_draws, seed=seed).record
+
+
+def run_backtest(observations: pd.DataFrame, targets: pd.DataFrame, *, n_draws: int = 10_000,
+                 rolling_draws: int = DEFAULT_ROLLING_DRAWS, origin_step: int = DEFAULT_ORIGIN_STEP,
+                 min_obs: int = 3, seed: int = 0, workers: int = DEFAULT_WORKERS, level: float = 0.8,
+                 progress=None) -> BacktestResult:
+    """The whole track record: cases, rolling origins, the spread fit, scores against the baselines.
+
+    Steps: list every case (`past_plan_cases`); run the rolling origins
+    (`rolling_origins`, ``rolling_draws`` draws, every ``origin_step`` years);
+    fit the spread with leave-region-out folds (`fit_spread`); assess every
+    scored case (``n_draws`` draws) before calibration and with the factor
+    fitted without its region; score all methods (`score_cases`).
+
+    Returns
+    -------
+    BacktestResult
+        ``cases`` (one row per target: inputs as of, probability before/after,
+        grade, calls, outcome, or the reason it is excluded), ``rolling``,
+        ``scores``, ``reliability``, ``coverage_by_horizon``, ``spread``
+        (coverage before/after by horizon; the factor in ``settings``),
+        ``spread_loo``, ``timing`` (seconds per stage).
+    """
+    timing = []
+    t0 = time.perf_counter()
+    cases = past_plan_cases(observations, targets)
+    timing.append(("list cases", time.perf_counter() - t0, len(cases)))
+    executor = ProcessPoolExecutor(workers) if workers > 1 else None
+    try:
+        t0 = time.perf_counter()
+        rolling = rolling_origins(observations, min_obs=min_obs, origin_step=origin_step, n_draws=rolling_draws,
+                                  seed=seed, workers=workers, progress=progress, _executor=executor)
+        n_origins = rolling[["panel", "region", "origin"]].drop_duplicates().shape[0] if len(rolling) else 0
+        timing.append(("rolling origins", time.perf_counter() - t0, n_origins))
+        t0 = time.perf_counter()
+        fit = fit_spread(rolling, level=level) if len(rolling) else None
+        timing.append(("spread fit (leave-region-out)", time.perf_counter() - t0, fit.n_groups if fit else 0))
+        t0 = time.perf_counter()
+        scored_idx = cases.index[cases["status"] == "scored"].tolist()
+        aggregates = aggregate_regions(observations)
+        preps = [prepare_case(observations, cases.loc[i], aggregates=aggregates) for i in scored_idx]
+        spreads = [_usable_spread(fit.for_region(cases.at[i, "region"]) if fit else np.nan) for i in scored_idx]
+        args = [(p, s, n_draws, seed) for p, s in zip(preps, spreads, strict=True)]
+        records = _run_tasks(_run_case_task, args, executor=executor, progress=progress, sizes=[1] * len(args))
+        timing.append(("case assessments", time.perf_counter() - t0, len(args)))
+    finally:
+        if executor is not None:
+            executor.shutdown()
+    t0 = time.perf_counter()
+    cases = _merge_records(cases, scored_idx, records)
+    cases = add_base_rate(cases)
+    scores, reliability = score_cases(cases)
+    cov = coverage_by_horizon(rolling, fit)
+    timing.append(("scores", time.perf_counter() - t0, int((cases["status"] == "scored").sum())))
+    timing_frame = pd.DataFrame(timing, columns=["stage", "seconds", "n"])
+    timing_frame.loc[len(timing_frame)] = ["total", float(timing_frame["seconds"].sum()), len(cases)]
+    settings = {"n_draws": n_draws, "rolling_draws": rolling_draws, "origin_step": origin_step, "min_obs": min_obs,
+                "seed": seed, "workers": workers, "level": level, "window": SERIES_WINDOW,
+                "horizons": HORIZONS, "rolling_indicator": ROLLING_INDICATOR,
+                "spread": fit.spread if fit else np.nan, "spread_member": POOLED}
+    empty = pd.DataFrame()
+    return BacktestResult(cases=cases, rolling=rolling, scores=scores, reliability=reliability,
+                          coverage_by_horizon=cov, spread=fit.coverage if fit else empty,
+                          spread_loo=fit.loo if fit else empty, timing=timing_frame, settings=settings)
+
+
+def _usable_spread(s: float) -> float:
+    """A finite positive factor, or 1 (no calibration) when the fit could not give one."""
+    return float(s) if np.isfinite(s) and s > 0 else 1.0
+
+
+_RECORD_COLUMNS = ["probability", "probability_calibrated", "spread", "grade", "grade_basis", "median", "lower",
+                   "upper", "lower_calibrated", "upper_calibrated", *CALLS, "pool_members", "probability_reason"]
+
+
+def _merge_records(cases: pd.DataFrame, idx: list, records: list[dict]) -> pd.DataFrame:
+    out = cases.copy()
+    for col in _RECORD_COLUMNS:
+        out[col] = np.nan if col not in ("grade", "grade_basis", "pool_members", "probability_reason") else ""
+    for i, rec in zip(idx, records, strict=True):
+        for col in _RECORD_COLUMNS:
+            value = rec.get(col)
+            out.at[i, col] = np.nan if value is None else value
+        if rec.get("probability") is None:
+            out.at[i, "status"] = "excluded"
+            out.at[i, "reason"] = f"no probability: {rec['probability_reason']}"
+    out["brier_contribution"] = (out["probability"] - out["met"]) ** 2
+    out["brier_contribution_calibrated"] = (out["probability_calibrated"] - out["met"]) ** 2
+    return out
+
+
+# -- text ---------------------------------------------------------------------------------
+
+def _f(x, digits: int = 3) -> str:
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return "—"
+    return f"{x:.{digits}f}"
+
+
+def render_scores(result: BacktestResult, *, worst: int = 8) -> str:
+    """The track record as text: scores vs baselines, coverage by horizon, reliability, worst cases."""
+    c, s = result.cases, result.scores
+    lines = []
+    scored = c[c["status"] == "scored"]
+    lines.append("Track record (backtest)")
+    lines.append(f"  cases listed: {len(c)}; scored: {len(scored)} "
+                 + "(" + ", ".join(f"{k} {int((scored['case_set'] == k).sum())}" for k in CASE_SETS) + ")"
+                 + f"; excluded: {int((c['status'] == 'excluded').sum())}")
+    for case_set in ("past_plan", "all"):
+        sub = s[(s["case_set"] == case_set)]
+        if sub.empty:
+            continue
+        lines.append("")
+        lines.append(f"Scores on {'past-plan cases' if case_set == 'past_plan' else 'all scored cases'} "
+                     "(Brier and log score: lower is better; BSS vs the leave-one-out base rate)")
+        lines.append(f"  {'method':<22} {'n':>3} {'Brier':>7} {'log':>7} {'hit':>6} {'BSS':>7}")
+        for method in METHODS:
+            m = sub[(sub["method"] == method)]
+            if m.empty:
+                continue
+            get = lambda metric, ref="": m.loc[(m["metric"] == metric) & (m["reference"] == ref), "value"]  # noqa: E731
+            bss = get("brier_skill", BASE_RATE)
+            lines.append(f"  {method:<22} {int(m['n'].iloc[0]):>3} {_f(get('brier').iloc[0]):>7} "
+                         f"{_f(get('log_score').iloc[0]):>7} {_f(get('hit_rate').iloc[0], 2):>6} "
+                         f"{_f(bss.iloc[0]) if len(bss) else '—':>7}")
+        paired = sub[(sub["metric"] == "brier_skill") & sub["method"].isin([POOLED, POOLED_CAL])
+                     & (sub["reference"] != BASE_RATE)]
+        if len(paired):
+            lines.append("  skill of the pooled probability against each call, on the cases both have:")
+            for _, r in paired.iterrows():
+                lines.append(f"    {r['method']:<18} vs {r['reference']:<22} BSS {_f(r['value']):>7} (n {int(r['n'])})")
+    lines.append("  (the headline grade is the Eurostat rate-ratio grade: its hit rate is that row's)")
+    st = result.settings
+    lines.append("")
+    lines.append(f"Calibration: pooled spread factor {_f(st.get('spread'))} (fitted on rolling origins so the 80% "
+                 "interval covers 80%; each case uses the factor fitted without its own region)")
+    if len(result.spread):
+        lines.append(f"  {'horizon':>7} {'n':>5} {'80% before':>10} {'80% CV':>7} {'95% before':>10} {'95% CV':>7}")
+        for _, r in result.spread.iterrows():
+            lines.append(f"  {str(r['horizon']):>7} {int(r['n']):>5} {_f(r['coverage80_before'], 2):>10} "
+                         f"{_f(r['coverage80_after_cv'], 2):>7} {_f(r['coverage95_before'], 2):>10} "
+                         f"{_f(r['coverage95_after_cv'], 2):>7}")
+    cov = result.coverage_by_horizon
+    if len(cov):
+        allp = cov[cov["panel"] == "all"]
+        horizons = sorted(allp["horizon"].unique())
+        lines.append("")
+        lines.append("80% interval coverage by horizon on the rolling origins (both panels), per member:")
+        lines.append(f"  {'member':<32}" + "".join(f"{'h=' + str(h):>7}" for h in horizons) + f"{'n(h=1)':>8}")
+        for member in _member_order(allp["member"].unique()):
+            m = allp[allp["member"] == member].set_index("horizon")
+            lines.append(f"  {member:<32}" + "".join(f"{_f(m['coverage80'].get(h), 2):>7}" for h in horizons)
+                         + f"{int(m['n'].get(horizons[0], 0)):>8}")
+        lines.append("95% coverage (pooled before / calibrated CV) and median |log error| of the pooled median:")
+        p0 = allp[allp["member"] == POOLED].set_index("horizon")
+        p1 = allp[allp["member"] == POOLED_CAL].set_index("horizon")
+        for h in horizons:
+            lines.append(f"  h={h}: 95% {_f(p0['coverage95'].get(h), 2)} / {_f(p1['coverage95'].get(h), 2)}; "
+                         f"median |log error| {_f(p0['median_abs_log_error'].get(h), 3)}; "
+                         f"median |error| {_f(p0['median_abs_error'].get(h), 3)}; "
+                         f"mean error {_f(p0['mean_error'].get(h), 3)}")
+    rel = result.reliability
+    if len(rel):
+        lines.append("")
+        lines.append("Reliability (past-plan cases): predicted probability bin vs share met")
+        sub = rel[(rel["case_set"] == "past_plan")]
+        for method in (POOLED, POOLED_CAL):
+            m = sub[sub["method"] == method]
+            lines.append(f"  {method}: " + "; ".join(
+                f"{r['bin']} n {int(r['n'])}" + (f" pred {r['mean_predicted']:.2f} obs {r['observed_frequency']:.2f}"
+                                                   if r["n"] else "") for _, r in m.iterrows()))
+    if len(scored):
+        lines.append("")
+        lines.append(f"Worst cases (largest Brier contributions, uncalibrated):")
+        top = scored.sort_values(["brier_contribution", "case_id"], ascending=[False, True]).head(worst)
+        for _, r in top.iterrows():
+            lines.append(f"  {r['region']} {r['indicator']} {r['target_year']} (target {r['comparator']} "
+                         f"{r['target']:g}, as of {r['as_of'][:4]}, latest {r['latest_value']:g} in "
+                         f"{int(r['latest_year'])}, {r['source']}): p {_f(r['probability'], 2)} → "
+                         f"{_f(r['probability_calibrated'], 2)} calibrated; outcome {r['outcome']:g} "
+                         f"{'met' if r['met'] else 'missed'}; grade {r['grade']}")
+    excl = c[c["status"] == "excluded"]
+    if len(excl):
+        lines.append("")
+        lines.append(f"Excluded ({len(excl)}):")
+        for _, r in excl.iterrows():
+            lines.append(f"  {r['region']} {r['indicator']} {r['target_year']} [{r['case_id']}]: {r['reason']}")
+    lines.append("")
+    lines.append("Timing: " + "; ".join(f"{r['stage']} {r['seconds']:.1f} s" for _, r in result.timing.iterrows())
+                 + f" (workers {st.get('workers')}, {st.get('n_draws')} draws per case, "
+                   f"{st.get('rolling_draws')} per rolling origin, origin step {st.get('origin_step')})")
+    return "\n".join(lines)
+
+
+def _member_order(members) -> list[str]:
+    first = [POOLED, POOLED_CAL]
+    return [m for m in first if m in members] + sorted(m for m in members if m not in first)

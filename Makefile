@@ -32,7 +32,7 @@ test: $(STAMP)  ## run the test suite
 	$(PY) -m pytest -q -n 2 --dist loadfile
 
 lab: $(STAMP)  ## open JupyterLab on the notebooks
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root,) notebooks/
 
 bench: $(STAMP)  ## run the benchmarks and print their figures
 	$(PY) benchmarks/bench_assess.py

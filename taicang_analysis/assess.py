@@ -48,6 +48,7 @@ STATUS_MEANINGS = {
 KINDS = ("share", "rate", "count", "level")
 COMPARATORS = ("ge", "le", "about")
 DEFAULT_ABOUT_TOLERANCE = 0.025  # relative: "70左右" is met from 68.25, "2.8左右" from 2.73
+PANEL_LAG_YEARS = 1  # an undated panel's value for year Y is taken as known from the end of Y + 1
 EXTRA_HORIZON = 10  # years beyond the target year searched for the earliest year reached
 _POOL_MODELS_BY_KIND = {
     "share": ("rw_drift", "logit_linear", "damped_ets", "local_linear_trend"),
@@ -185,7 +186,8 @@ def _asdict(result) -> dict:
 def _growth_methods(obs: pd.Series, target: TargetSpec, direction: str) -> tuple[dict, str, str, list[str]]:
     """Official growth-rate methods on the short-term (5-year) window, long-term beside it."""
     missing: list[str] = []
-    mtarget = methods.Target(target.threshold(direction)[0], target.year, direction if direction != "none" else "up")
+    threshold, above = target.threshold(direction)
+    mtarget = methods.Target(threshold, target.year, "up" if above else "down")
     out: dict = {}
     latest_year, latest = int(obs.index[-1]), float(obs.iloc[-1])
     if target.year > latest_year:
@@ -201,6 +203,12 @@ def _growth_methods(obs: pd.Series, target: TargetSpec, direction: str) -> tuple
         status, basis = "required_pace_only", "only one observation: no observed growth to compare"
     if obs.size < 2:
         missing.append("observed growth and the growth-rate grades: one observation only")
+        return out, status, basis, missing
+    if target.year < latest_year:
+        missing.append(f"growth-rate grades: the target year {target.year} is before the latest observation "
+                       f"{latest_year} (the period is over)")
+        if status != "target_already_met":
+            basis = f"the target year {target.year} is before the latest observation {latest_year}"
         return out, status, basis, missing
     windows = methods.eurostat_windows(obs, mtarget)
     out["windows"] = {}
@@ -296,8 +304,9 @@ def assess(series: pd.Series, target: TargetSpec, *, kind: str, direction: str =
         known at ``as_of`` (``vintages`` does that for the project's own data).
     target : the target value, year, comparator (ge | le | about) and tolerance.
     kind : share | rate | count | level: picks the scale of models and references.
-    as_of : cuts the reference panels: only panel years up to as_of's year enter
-        (panels are undated current vintages; see docs/method.md).  Observations of
+    as_of : cuts the reference panels: only panel years up to as_of's year minus
+        one enter (a year's value is published the year after; panels are
+        undated current vintages, see docs/method.md).  Observations of
         ``series`` after that year are refused, not silently dropped.
     panels : reference panels ``{name: frame(region, year, value)}``; empty = none.
     pool : pooling weights and spread factor.
@@ -334,7 +343,8 @@ def assess(series: pd.Series, target: TargetSpec, *, kind: str, direction: str =
         for h in dict.fromkeys((horizon, max(target.year, latest_year + 1))):
             ref = reference.reference_forecast(
                 obs, h, panel, kind=kind, bounds=bounds, panel_name=name, exclude_regions=exclude_regions,
-                max_origin_year=as_of_year, n_draws=n_draws, seed=seed)
+                max_origin_year=None if as_of_year is None else as_of_year - PANEL_LAG_YEARS,
+                n_draws=n_draws, seed=seed)
             if not isinstance(ref, models.Skipped):
                 break
         refs.append(replace(ref, model=f"reference_class:{name}"))

@@ -1,10 +1,11 @@
 """Glue between the processed tables and ``assess``: the region's series as known
 at a date, the reference panels cut to that date, and one assessment per target.
 
-Reference panels are undated current vintages (World Bank release of 2026-07-13;
-yearbook tables): taking only their rows published before ``as_of`` would leave
-nothing for any past date.  They are used *pseudo-real-time*: only years up to
-``as_of``'s year enter, at their current values.  Revisions after the fact are
+The provincial panel carries (inferred) yearbook publication dates and is cut
+strictly by them.  The World Bank panel is one current release (2026-07-13):
+taking only its rows published before ``as_of`` would leave nothing for any past
+date, so it is used *pseudo-real-time*: only years up to ``as_of``'s year minus
+one (a year's figure appears the year after) enter, at their current values.  Revisions after the fact are
 small for R&D intensity (EU 2004 figures: median -0.06 pp between the 2006 and
 today's vintage), and the region's own series is always cut strictly by
 publication date.
@@ -16,9 +17,10 @@ from __future__ import annotations
 import pandas as pd
 
 from . import registry, vintages
-from .assess import Assessment, Pool, TargetSpec, assess
+from .assess import PANEL_LAG_YEARS, Assessment, Pool, TargetSpec, assess
 
 PANEL_COLLECTIONS = ("cn_provinces", "world")
+UNDATED_PANELS = ("world",)  # one current release (2026-07-13): pseudo-real-time, cut by data year
 REFERENCE_CHOICES = {"none": (), "cn_provinces": ("cn_provinces",), "world": ("world",),
                      "all": PANEL_COLLECTIONS}
 _KIND_OF = {"share": "share", "per_10k": "rate", "ratio": "rate", "stock": "count", "flow": "count",
@@ -49,15 +51,18 @@ def reference_panels(observations: pd.DataFrame, indicator: str, *, reference: s
     """Tidy panels (region, year, value) of the indicator, cut to years up to as_of's year."""
     if reference not in REFERENCE_CHOICES:
         raise ValueError(f"reference must be one of {', '.join(REFERENCE_CHOICES)}; got {reference!r}")
-    cutoff_year = None if as_of is None else int(as_of_date(as_of)[:4])
+    cutoff = as_of_date(as_of)
     panels = {}
     for name in REFERENCE_CHOICES[reference]:
         rows = observations[(observations["collection"] == name) & (observations["indicator"] == indicator)]
         if rows.empty:
             continue
-        known = vintages.known_values(rows)
-        if cutoff_year is not None:
-            known = known[known["year"] <= cutoff_year]
+        if name in UNDATED_PANELS:
+            known = vintages.known_values(rows)
+            if cutoff is not None:
+                known = known[known["year"] <= int(cutoff[:4]) - PANEL_LAG_YEARS]
+        else:  # dated (publication dates inferred from the yearbook edition): strict
+            known = vintages.known_values(rows, cutoff)
         panels[name] = known[["region", "year", "value"]].reset_index(drop=True)
     return panels
 

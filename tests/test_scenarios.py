@@ -45,7 +45,8 @@ class TestRequirementRdIntensity:
         g_den = math.sqrt(1210 / 1100) - 1
         assert req.numerator_target == pytest.approx(4.2 * 1100 * (1 + g_den) ** 5 / 100)
         # and the two levels are consistent with the required numerator growth
-        assert req.numerator_target == pytest.approx(req.numerator_latest * (1 + req.required_numerator_growth) ** 5)
+        grown = req.numerator_latest * (1 + req.required_numerator_growth) ** 5
+        assert req.numerator_target == pytest.approx(grown)
         assert req.note == ""
 
     def test_stated_denominator_growth(self):
@@ -66,7 +67,8 @@ def test_requirement_denominator_falls_back_to_its_whole_series_and_cannot_imply
 
 def test_requirement_patents_per_10k_factor_one():
     pop = pd.Series({2020: 82.86, 2023: 84.8})  # 万人
-    req = requirement("invention_patents_per_10k", pd.Series({2020: 72.0}), pop, target=100.0, target_year=2025)
+    req = requirement("invention_patents_per_10k", pd.Series({2020: 72.0}), pop, target=100.0,
+                      target_year=2025)
     assert req.numerator == "valid_invention_patents"
     assert req.numerator_latest == pytest.approx(72.0 * 82.86)  # patents = per-10k x population in 万
     assert req.denominator_growth == pytest.approx((84.8 / 82.86) ** (1 / 3) - 1)
@@ -101,8 +103,10 @@ def test_ratio_path_inverts_the_requirement():
      "state a growth rate"),
     (lambda: requirement("rd_intensity", RD, GDP, target=4.2, target_year=2020), "must be after"),
     (lambda: ratio_path(3.34, 2020, 2020, numerator_growth=0.1, denominator_growth=0.05), "until"),
-    (lambda: ratio_path(3.34, 2020, 2025, numerator_growth=-1.0, denominator_growth=0.05), "numerator_growth"),
-    (lambda: ratio_path(3.34, 2020, 2025, numerator_growth=0.1, denominator_growth=-1.5), "denominator_growth"),
+    (lambda: ratio_path(3.34, 2020, 2025, numerator_growth=-1.0, denominator_growth=0.05),
+     "numerator_growth"),
+    (lambda: ratio_path(3.34, 2020, 2025, numerator_growth=0.1, denominator_growth=-1.5),
+     "denominator_growth"),
 ])
 def test_errors(call, match):
     with pytest.raises(ValueError, match=match):

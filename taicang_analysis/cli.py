@@ -190,6 +190,49 @@ def _pool(args):
         raise UsageError(str(exc)) from None
 
 
+BACKTEST_TABLES = ("cases", "rolling", "scores", "reliability", "coverage_by_horizon", "spread", "spread_loo")
+
+
+def _cmd_backtest(args) -> int:
+    import json
+
+    from . import backtest, build, io
+    for name, value, low in (("--draws", args.draws, 100), ("--rolling-draws", args.rolling_draws, 100),
+                             ("--origin-step", args.origin_step, 1), ("--workers", args.workers, 1)):
+        if value < low:
+            raise UsageError(f"{name} must be at least {low}; got {value}")
+    observations = io.read_processed("observations.csv")
+    targets = io.read_processed("targets.csv")
+    progress, bar = None, None
+    if not args.no_progress:
+        from tqdm import tqdm
+        bar = tqdm(total=backtest.backtest_size(observations, targets, origin_step=args.origin_step),
+                   desc="backtest", unit="task", file=sys.stderr, disable=None)
+        progress = bar.update
+    try:
+        result = backtest.run_backtest(observations, targets, n_draws=args.draws, rolling_draws=args.rolling_draws,
+                                       origin_step=args.origin_step, seed=args.seed, workers=args.workers,
+                                       progress=progress)
+    finally:
+        if bar is not None:
+            bar.close()
+    tables = {f"backtest_{name}.csv": io.frame_to_csv_bytes(getattr(result, name)) for name in BACKTEST_TABLES}
+    written = io.write_tables_atomically(tables)
+    if args.json:
+        out = {name: json.loads(getattr(result, name).to_json(orient="records", force_ascii=False))
+               for name in ("scores", "reliability", "coverage_by_horizon", "spread")}
+        out["settings"] = result.settings
+        out["timing"] = json.loads(result.timing.to_json(orient="records"))
+        out["cases"] = json.loads(result.cases.drop(columns=[c for c in result.cases.columns if c.startswith("_")])
+                                  .to_json(orient="records", force_ascii=False))
+        print(json.dumps(out, ensure_ascii=False, indent=1, default=_json_default))
+    else:
+        print(backtest.render_scores(result))
+        print()
+        print("written: " + ", ".join(p.name for p in written))
+    return 0
+
+
 def _cmd_brief(args) -> int:
     # Until the notebook brief exists, the brief is: build the data, the target table,
     # and one assessment per Table 2 target.
@@ -251,6 +294,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--spread", type=float, default=1.0, help="spread factor applied to the pooled draws")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=_cmd_assess)
+    p = sub.add_parser("backtest", help="the method's track record: past plan targets and rolling origins, scored")
+    p.add_argument("--json", action="store_true", help="print the scores as one JSON object")
+    p.add_argument("--draws", type=int, default=10_000, help="draws per case assessment")
+    p.add_argument("--rolling-draws", type=int, default=2_000, help="draws per rolling-origin assessment")
+    p.add_argument("--origin-step", type=int, default=2, help="years between rolling origins")
+    p.add_argument("--workers", type=int, default=2, help="worker processes")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_backtest)
     p = sub.add_parser("brief", help="build the data and print the brief for all indicators")
     p.add_argument("--year", type=int, default=2025, help="target year (default 2025: Table 2)")
     p.add_argument("--as-of", default=None, help="date (YYYY-MM-DD) or year: use only what was known then")

@@ -19,6 +19,8 @@ which moves every quantile away from the median by the factor ``s``.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 
@@ -160,7 +162,7 @@ def reliability_table(p, y, bins=DEFAULT_BINS) -> pd.DataFrame:
     if edges.ndim != 1 or edges.size < 2 or np.any(np.diff(edges) <= 0) or edges[0] < 0 or edges[-1] > 1:
         raise ValueError(f"bins must be increasing edges inside [0, 1], got {bins}")
     rows = []
-    for i, (lo, hi) in enumerate(zip(edges[:-1], edges[1:], strict=True)):
+    for i, (lo, hi) in enumerate(itertools.pairwise(edges)):
         last = i == edges.size - 2
         inside = (p >= lo) & ((p <= hi) if last else (p < hi))
         n = int(inside.sum())

@@ -1,0 +1,108 @@
+"""Scores against hand computations, and a synthetic world where the true probability is known."""
+
+import math
+
+import numpy as np
+import pytest
+
+from taicang_analysis import scoring
+
+P = [0.9, 0.2, 0.5]
+Y = [1, 0, 1]
+
+
+def test_brier_by_hand():
+    # (0.9-1)^2 + (0.2-0)^2 + (0.5-1)^2 = 0.01 + 0.04 + 0.25 = 0.30, / 3
+    assert scoring.brier(P, Y) == pytest.approx(0.10)
+    assert scoring.brier_contributions(P, Y) == pytest.approx([0.01, 0.04, 0.25])
+    assert scoring.brier([0.5] * 4, [1, 0, 1, 0]) == pytest.approx(0.25)  # always 0.5: 0.25
+    assert scoring.brier([1.0, 0.0], [0, 1]) == pytest.approx(1.0)  # certain and wrong: 1
+
+
+def test_log_score_by_hand_and_its_clipping():
+    # -(ln 0.9 + ln 0.8 + ln 0.5) / 3 = (0.105361 + 0.223144 + 0.693147) / 3
+    assert scoring.log_score(P, Y) == pytest.approx((0.105361 + 0.223144 + 0.693147) / 3, abs=1e-6)
+    # a certain wrong call is clipped to eps = 1e-3: -ln(0.001) = 6.907755
+    assert scoring.log_score([1.0], [0]) == pytest.approx(6.907755, abs=1e-6)
+    assert scoring.log_score([0.0], [0]) == pytest.approx(-math.log(1 - 1e-3))
+    assert scoring.log_score([1.0], [0], eps=0.01) == pytest.approx(-math.log(0.01))
+    with pytest.raises(ValueError):
+        scoring.log_score(P, Y, eps=0.0)
+
+
+def test_brier_skill_by_hand():
+    # reference 0.5 everywhere scores 0.25: BSS = 1 - 0.10 / 0.25 = 0.6
+    assert scoring.brier_skill(P, Y, [0.5] * 3) == pytest.approx(0.6)
+    assert scoring.brier_skill(P, Y, P) == pytest.approx(0.0)
+    assert math.isnan(scoring.brier_skill([0.3], [1], [1.0]))  # a perfect reference: undefined
+
+
+def test_base_rate_leaves_the_case_out():
+    # y = 1, 0, 0, 1: case 1 sees (0 + 0 + 1) / 3, case 2 sees (1 + 0 + 1) / 3, ...
+    assert scoring.base_rate_loo([1, 0, 0, 1]) == pytest.approx([1 / 3, 2 / 3, 2 / 3, 1 / 3])
+    assert np.isnan(scoring.base_rate_loo([1])).all()
+
+
+def test_reliability_table_by_hand():
+    p = [0.05, 0.15, 0.25, 0.95, 1.0]
+    y = [0, 0, 1, 1, 1]
+    t = scoring.reliability_table(p, y)
+    assert t["bin"].tolist() == ["[0.0, 0.1)", "[0.1, 0.3)", "[0.3, 0.5)", "[0.5, 0.7)", "[0.7, 0.9)", "[0.9, 1.0]"]
+    assert t["n"].tolist() == [1, 2, 0, 0, 0, 2]
+    assert t.loc[1, "mean_predicted"] == pytest.approx(0.2) and t.loc[1, "observed_frequency"] == pytest.approx(0.5)
+    assert t.loc[5, "mean_predicted"] == pytest.approx(0.975) and t.loc[5, "observed_frequency"] == 1.0
+    assert np.isnan(t.loc[2, "mean_predicted"]) and t["n"].sum() == 5
+    edge = scoring.reliability_table([0.1, 0.3], [0, 1])  # an edge value goes to the bin it opens
+    assert edge["n"].tolist() == [0, 1, 1, 0, 0, 0]
+
+
+def test_hit_rate_and_interval_coverage_by_hand():
+    assert scoring.hit_rate([1, 0, 1], [1, 1, 1]) == pytest.approx(2 / 3)
+    assert scoring.hit_rate([True, False], [1, 0]) == 1.0
+    # ends are inside: 0.5 and 1.0 are covered, 1.5 is not
+    assert scoring.interval_coverage([0, 0, 0], [1, 1, 1], [0.5, 1.0, 1.5]) == pytest.approx(2 / 3)
+    with pytest.raises(ValueError):
+        scoring.interval_coverage([1], [0], [0.5])
+
+
+def test_required_spread_and_the_spread_that_reaches_a_level():
+    # median 0, interval [-1, 1]: an outcome at 2 needs the interval doubled; one at -0.5
+    # with a lower side of 2 needs a quarter of it; one on the median needs nothing
+    r = scoring.required_spread([2.0, -0.5, 0.0, 3.0], [0.0, 0.0, 0.0, 0.0], [-1.0, -2.0, -1.0, -1.0],
+                                [1.0, 1.0, 1.0, 0.0])
+    assert r[:3] == pytest.approx([2.0, 0.25, 0.0])
+    assert r[3] == np.inf  # a zero-width side never covers an outcome off the median
+    assert scoring.coverage_at_spread([0.5, 1.0, 2.0, 3.0, 4.0], 1.0) == pytest.approx(0.4)
+    # 80 %: the smallest s with mean(r <= s) >= 0.8 is the 4th of 5 sorted values
+    assert scoring.spread_for_coverage([4.0, 0.5, 2.0, 1.0, 3.0], 0.8) == 3.0
+    assert math.isnan(scoring.spread_for_coverage([], 0.8))
+
+
+def test_inputs_are_checked_and_empty_gives_nan():
+    with pytest.raises(ValueError):
+        scoring.brier([1.2], [1])
+    with pytest.raises(ValueError):
+        scoring.brier([0.5], [2])
+    with pytest.raises(ValueError):
+        scoring.brier([0.5, 0.5], [1])
+    with pytest.raises(ValueError):
+        scoring.brier([np.nan], [1])
+    assert math.isnan(scoring.brier([], []))
+    assert math.isnan(scoring.hit_rate([], []))
+
+
+def test_synthetic_world_with_known_probabilities():
+    """Outcomes drawn Bernoulli(p_i) with p_i known: the true probabilities score mean p(1-p)."""
+    rng = np.random.default_rng(20240601)
+    p = rng.uniform(0, 1, 100_000)
+    y = (rng.uniform(0, 1, p.size) < p).astype(float)
+    expected = scoring.expected_brier(p)
+    assert expected == pytest.approx(1 / 6, abs=0.002)  # E[p(1-p)] for p ~ U(0, 1)
+    # sd of the mean of (p - y)^2 is about 0.0006 here: 0.003 is five of them
+    assert scoring.brier(p, y) == pytest.approx(expected, abs=0.003)
+    # knowing the truth beats the base rate (BSS = 1 - (1/6) / (1/4) = 1/3) and a sharpened forecast
+    assert scoring.brier_skill(p, y, np.full(p.size, y.mean())) == pytest.approx(1 / 3, abs=0.01)
+    sharpened = np.clip((p - 0.5) * 2 + 0.5, 0, 1)  # over-confident
+    assert scoring.brier(sharpened, y) > scoring.brier(p, y) + 0.01
+    table = scoring.reliability_table(p, y)
+    assert np.allclose(table["mean_predicted"], table["observed_frequency"], atol=0.01)

@@ -12,9 +12,6 @@ import sys
 from . import __version__
 
 
-STATED_DENOMINATOR_GROWTHS = (0.04, 0.06, 0.08)  # "what it takes" at these growths of GDP (or other denominator)
-
-
 class UsageError(Exception):
     """A bad argument or an unusable input file: exit code 2."""
 
@@ -107,31 +104,20 @@ def _cmd_assess(args) -> int:
     if args.indicator and args.series:
         raise UsageError("give either --indicator or --series, not both")
     if args.indicator:
-        try:
-            ind = registry.get(args.indicator)
-        except registry.UnknownIndicator as exc:
-            raise UsageError(str(exc)) from None
         observations = io.read_processed("observations.csv")
         targets = io.read_processed("targets.csv")
-        rows = targets[(targets["region"] == args.region) & (targets["indicator"] == ind.id)
-                       & (targets["target_year"] == (args.target_year or 2025))]
-        if rows.empty:
-            raise UsageError(f"no {args.target_year or 2025} target for {ind.id} in {args.region}'s plan")
-        a = plan_assessment.assess_target(observations, rows.iloc[0], as_of=args.as_of, reference=args.reference,
-                                          pool=pool, n_draws=args.draws, seed=args.seed)
-        requirement, alternatives = None, []
-        if ind.id in scenarios.DECOMPOSITIONS and a.n_obs:
-            num, den, _ = scenarios.DECOMPOSITIONS[ind.id]
-            den_series, _ = plan_assessment.region_series(observations, args.region, den, args.as_of)
-            try:
-                requirement = scenarios.requirement(ind.id, a.observations, den_series, target=a.target.value,
-                                                    target_year=a.target.year,
-                                                    denominator_growth=args.denominator_growth)
-                alternatives = [scenarios.requirement(ind.id, a.observations, den_series, target=a.target.value,
-                                                      target_year=a.target.year, denominator_growth=g)
-                                for g in STATED_DENOMINATOR_GROWTHS]
-            except ValueError as exc:
-                a = plan_assessment._with_notes(a, list(a.notes) + [f"what it takes: {exc}"])
+        try:
+            a = plan_assessment.assess_indicator(observations, targets, args.indicator, region=args.region,
+                                                 target_year=args.target_year or 2025, as_of=args.as_of,
+                                                 reference=args.reference, pool=pool, n_draws=args.draws,
+                                                 seed=args.seed)
+        except (registry.UnknownIndicator, ValueError) as exc:
+            raise UsageError(str(exc)) from None
+        requirement, alternatives, why_not = plan_assessment.what_it_takes(
+            observations, a, region=args.region, as_of=args.as_of, denominator_growth=args.denominator_growth)
+        if why_not and a.indicator in scenarios.DECOMPOSITIONS:
+            a = plan_assessment._with_notes(a, list(a.notes) + [f"what it takes: {why_not}"])
+        ind = registry.get(args.indicator)
         name = f"{ind.id} ({ind.name_zh})"
     else:
         if args.target is None or args.target_year is None or args.kind is None:

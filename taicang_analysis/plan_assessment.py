@@ -126,3 +126,48 @@ def assess_plan(observations: pd.DataFrame, targets: pd.DataFrame, *, region: st
             for _, row in plan_targets(targets, region=region, target_year=target_year).iterrows()]
 
 
+
+
+STATED_DENOMINATOR_GROWTHS = (0.04, 0.06, 0.08)  # "what it takes" also at these growths of the denominator
+
+
+def what_it_takes(observations: pd.DataFrame, a: Assessment, *, region: str = "Taicang", as_of=None,
+                  denominator_growth: float | None = None) -> tuple[object | None, list, str | None]:
+    """Numerator growth the target needs: at the denominator's observed (or a stated) growth and at
+    `STATED_DENOMINATOR_GROWTHS`.  Returns (requirement, alternatives, reason it could not be computed)."""
+    from . import scenarios
+    if a.indicator not in scenarios.DECOMPOSITIONS:
+        return None, [], f"{a.indicator} is not a ratio of published components"
+    if not a.n_obs:
+        return None, [], "no published value to start from"
+    _, den, _ = scenarios.DECOMPOSITIONS[a.indicator]
+    den_series, _ = region_series(observations, region, den, as_of)
+    kwargs = dict(target=a.target.value, target_year=a.target.year)
+    try:
+        main = scenarios.requirement(a.indicator, a.observations, den_series, denominator_growth=denominator_growth,
+                                     **kwargs)
+    except ValueError as exc:
+        return None, [], str(exc)
+    alternatives = [scenarios.requirement(a.indicator, a.observations, den_series, denominator_growth=g, **kwargs)
+                    for g in STATED_DENOMINATOR_GROWTHS]
+    return main, alternatives, None
+
+
+def assess_indicator(observations: pd.DataFrame, targets: pd.DataFrame, indicator: str, *, region: str = "Taicang",
+                     target_year: int = 2025, as_of=None, reference: str = "all", pool: Pool = Pool(),
+                     n_draws: int = 10_000, seed: int = 0) -> Assessment:
+    """The plan's target for one indicator, assessed; every argument checked first (papermill passes
+    parameters unchecked)."""
+    ind = registry.get(indicator)
+    if reference not in REFERENCE_CHOICES:
+        raise ValueError(f"reference must be one of {', '.join(REFERENCE_CHOICES)}; got {reference!r}")
+    if as_of is not None:
+        as_of_date(as_of)
+    if not isinstance(n_draws, int) or n_draws < 100:
+        raise ValueError(f"n_draws must be an integer of at least 100; got {n_draws!r}")
+    rows = targets[(targets["region"] == region) & (targets["indicator"] == ind.id)
+                   & (targets["target_year"] == target_year)]
+    if rows.empty:
+        raise ValueError(f"no {target_year} target for {ind.id} in {region}'s plan")
+    return assess_target(observations, rows.iloc[0], as_of=as_of, reference=reference, pool=pool,
+                         n_draws=n_draws, seed=seed)

@@ -28,8 +28,9 @@ data: $(STAMP)  ## validate data/raw and rebuild data/processed
 targets: $(STAMP)  ## print the 2025 targets beside the latest published values
 	$(PY) -m taicang_analysis targets
 
-test: $(STAMP)  ## run the test suite
-	$(PY) -m pytest -q -n 2 --dist loadfile
+test: $(STAMP)  ## run the test suite (and re-check the notebooks' reference outputs with nbval)
+	$(PY) -m taicang_analysis data > /dev/null
+	$(PY) -m pytest -q -n 2 --dist loadfile --nbval-lax --nbval-current-env tests notebooks
 
 lab: $(STAMP)  ## open JupyterLab on the notebooks
 	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root,) notebooks/

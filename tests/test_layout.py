@@ -63,3 +63,21 @@ def test_only_io_touches_the_disk_and_nothing_writes_into_data_raw():
 def test_processed_outputs_are_not_committed():
     ignore = (ROOT / ".gitignore").read_text(encoding="utf-8")
     assert "data/processed/*" in ignore
+
+
+def test_each_notebook_has_one_parameters_cell_and_a_paired_script_in_sync():
+    import jupytext
+    import nbformat
+
+    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    assert notebooks
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+        assert len(tagged) == 1, path.name
+        assert not re.search(r"\bdef |\bfor |\bwhile ", "\n".join(c.source for c in nb.cells if c.cell_type == "code")), \
+            f"{path.name}: logic belongs in the library"
+        paired = jupytext.read(path.with_suffix(".py"))
+        code = [c.source for c in nb.cells if c.cell_type == "code"]
+        assert code == [c.source for c in paired.cells if c.cell_type == "code"], f"{path.name} and its .py differ"
+        assert nb.metadata.get("kernelspec", {}).get("name") == "python3"

@@ -37,6 +37,7 @@ lab: $(STAMP)  ## open JupyterLab on the notebooks
 
 bench: $(STAMP)  ## run the benchmarks and print their figures
 	$(PY) benchmarks/bench_assess.py
+	$(PY) benchmarks/bench_backtest.py
 
 lock:  ## re-create requirements.lock from requirements.txt in a fresh venv
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock

@@ -916,7 +916,7 @@ def convert_regional(rows, ledger: Ledger) -> tuple[list[dict], list[dict]]:
     obs, targets = [], []
     for line, r in rows:
         region, label, year, value = r["region"], r["indicator"], r["year"], r["value"]
-        key3, key4 = (region, label, year), (region, label, year, value)
+        key4 = (region, label, year, value)
         ref = f"regional_sources.csv:{line}"
         nc = NOT_CARRIED.get(("regional_sources.csv", region, label, year))
         if nc:

@@ -119,6 +119,20 @@ def _cmd_assess(args) -> int:
             a = plan_assessment._with_notes(a, list(a.notes) + [f"what it takes: {why_not}"])
         ind = registry.get(args.indicator)
         name = f"{ind.id} ({ind.name_zh})"
+        if args.numerator_growth is not None:
+            if a.indicator not in scenarios.DECOMPOSITIONS:
+                raise UsageError(f"--numerator-growth: {a.indicator} is not a ratio of published components")
+            try:
+                sc = scenarios.scenario(a, numerator_growth=args.numerator_growth,
+                                        denominator_growth=args.denominator_growth
+                                        if args.denominator_growth is not None
+                                        else (requirement.denominator_growth if requirement else 0.0))
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
+            p = "—" if sc.probability is None else f"{sc.probability:.0%}"
+            a = plan_assessment._with_notes(a, list(a.notes) + [
+                f"scenario: numerator +{sc.numerator_growth:.1%}/yr, denominator +{sc.denominator_growth:.1%}/yr "
+                f"→ {sc.value_in_target_year:.2f} in {a.target.year}; P(met) {p} ({sc.probability_basis})"])
     else:
         if args.target is None or args.target_year is None or args.kind is None:
             raise UsageError("--series needs --target, --target-year and --kind")
@@ -182,7 +196,7 @@ BACKTEST_TABLES = ("cases", "rolling", "scores", "reliability", "coverage_by_hor
 def _cmd_backtest(args) -> int:
     import json
 
-    from . import backtest, build, io
+    from . import backtest, io
     for name, value, low in (("--draws", args.draws, 100), ("--rolling-draws", args.rolling_draws, 100),
                              ("--origin-step", args.origin_step, 1), ("--workers", args.workers, 1)):
         if value < low:
@@ -274,6 +288,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--denominator-growth", type=float, default=None,
                    help="growth of the ratio's denominator (e.g. GDP) per year as a fraction, for 'what it takes' "
                         "(default: its observed growth)")
+    p.add_argument("--numerator-growth", type=float, default=None,
+                   help="scenario: growth of the ratio's numerator (e.g. R&D spending) per year as a fraction; "
+                        "prints the resulting path's value and probability")
     p.add_argument("--draws", type=int, default=10_000, help="predictive draws per model (default 10000)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--pool-reference", type=float, default=0.5, help="weight of the reference classes in the pool")

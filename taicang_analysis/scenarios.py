@@ -117,3 +117,48 @@ def requirement(indicator: str, ratio: pd.Series, denominator: pd.Series, *, tar
         target=target, target_year=target_year, denominator_growth=g_den, denominator_growth_basis=basis,
         required_ratio_growth=g_ratio, required_numerator_growth=required_numerator_growth(g_ratio, g_den),
         numerator_latest=num_latest, numerator_target=num_target, note="; ".join(notes))
+
+
+@dataclass(frozen=True, eq=False)
+class Scenario:
+    """A user-set path for a ratio and the probability of meeting the target on it."""
+
+    numerator_growth: float
+    denominator_growth: float
+    path: pd.Series
+    value_in_target_year: float
+    probability: float | None
+    probability_basis: str
+
+
+def scenario(assessment, *, numerator_growth: float, denominator_growth: float) -> Scenario:
+    """The ratio's path if numerator and denominator grow at the stated rates, and how likely the
+    target is met on it.
+
+    The probability keeps the assessment's uncertainty but moves its centre: the pooled draws
+    for the target year are rescaled so that their median equals the scenario's value (the
+    spread in log terms is kept; for shares the draws are clipped to the bounds).  With no
+    pooled projection there is no spread to borrow, and the probability is None.
+    """
+    import numpy as np
+
+    obs = assessment.observations
+    if obs.empty:
+        raise ValueError("no published value to start a scenario from")
+    latest_year, latest = int(obs.index[-1]), float(obs.iloc[-1])
+    target = assessment.target
+    path = ratio_path(latest, latest_year, target.year, numerator_growth=numerator_growth,
+                      denominator_growth=denominator_growth)
+    value = float(path.iloc[-1])
+    pooled = assessment.pooled
+    if pooled is None or target.year not in pooled.years:
+        return Scenario(numerator_growth, denominator_growth, path, value, None,
+                        "no pooled projection to borrow the uncertainty from: "
+                        + assessment.probability_reason)
+    draws = pooled.draws[:, pooled.years.index(target.year)]
+    moved = draws * (value / float(np.median(draws)))
+    if assessment.kind == "share":
+        moved = np.clip(moved, 0.0, 100.0)
+    probability = float(np.mean(target.met(moved, assessment.direction)))
+    return Scenario(numerator_growth, denominator_growth, path, value, probability,
+                    "pooled predictive draws recentred on the scenario's value (log spread kept)")

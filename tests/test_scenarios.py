@@ -123,3 +123,36 @@ def test_missing_denominator_with_a_stated_growth_is_fine():
 def test_decompositions_cover_the_plan_ratios():
     assert scenarios.DECOMPOSITIONS["rd_intensity"] == ("rd_expenditure", "gdp", 100.0)
     assert scenarios.DECOMPOSITIONS["hightech_output_share"][2] == 100.0
+
+
+# -- user-set scenarios ---------------------------------------------------------------
+
+def _rd_assessment(n_obs: int):
+    from taicang_analysis.assess import TargetSpec, assess
+    series = pd.Series({2014: 2.4, 2016: 2.6, 2018: 2.9, 2020: 3.34}).iloc[-n_obs:]
+    return assess(series, TargetSpec(4.2, 2025), kind="share", n_draws=2000, seed=1)
+
+
+def test_scenario_path_compounds_the_two_growth_rates():
+    a = _rd_assessment(4)
+    sc = scenarios.scenario(a, numerator_growth=0.12, denominator_growth=0.06)
+    # 3.34 * (1.12 / 1.06) ** 5, by hand: 3.34 * 1.31747... = 4.4004
+    assert sc.value_in_target_year == pytest.approx(3.34 * (1.12 / 1.06) ** 5)
+    assert sc.path.index[0] == 2020 and sc.path.index[-1] == 2025
+
+
+def test_scenario_probability_rises_with_numerator_growth_and_centres_on_the_path():
+    a = _rd_assessment(4)
+    probs = [scenarios.scenario(a, numerator_growth=g, denominator_growth=0.06).probability
+             for g in (0.04, 0.08, 0.12, 0.16)]
+    assert probs == sorted(probs) and probs[0] < 0.5 < probs[-1]
+    # a scenario landing exactly on the target is a coin flip around the recentred median
+    g_exact = (4.2 / 3.34) ** (1 / 5) * 1.06 - 1
+    assert scenarios.scenario(a, numerator_growth=g_exact, denominator_growth=0.06).probability == \
+        pytest.approx(0.5, abs=0.03)
+
+
+def test_scenario_without_a_pooled_projection_has_no_probability():
+    a = _rd_assessment(1)
+    sc = scenarios.scenario(a, numerator_growth=0.1, denominator_growth=0.06)
+    assert sc.probability is None and "no pooled projection" in sc.probability_basis

@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help brief data targets test lab lock bench clean-venv
+.PHONY: help brief data targets test lab notebooks lock bench clean-venv
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,6 +31,12 @@ targets: $(STAMP)  ## print the 2025 targets beside the latest published values
 test: $(STAMP)  ## run the test suite (and re-check the notebooks' reference outputs with nbval)
 	$(PY) -m taicang_analysis data > /dev/null
 	$(PY) -m pytest -q -n 2 --dist loadfile --nbval-lax --nbval-current-env tests notebooks
+
+notebooks: $(STAMP) data  ## re-execute the notebooks in place (refreshes the reference outputs nbval checks)
+	for nb in notebooks/*.ipynb; do \
+		$(VENV)/bin/jupytext --sync $$nb -q && \
+		$(VENV)/bin/papermill $$nb $$nb --cwd notebooks -k python3 --log-level WARNING || exit 1; \
+	done
 
 lab: $(STAMP)  ## open JupyterLab on the notebooks
 	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root,) notebooks/

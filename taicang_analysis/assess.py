@@ -183,7 +183,8 @@ def _asdict(result) -> dict:
     return out
 
 
-def _growth_methods(obs: pd.Series, target: TargetSpec, direction: str) -> tuple[dict, str, str, list[str]]:
+def _growth_methods(obs: pd.Series, target: TargetSpec, direction: str,
+                    bounds: tuple[float, float] | None) -> tuple[dict, str, str, list[str]]:
     """Official growth-rate methods on the short-term (5-year) window, long-term beside it."""
     missing: list[str] = []
     threshold, above = target.threshold(direction)
@@ -227,6 +228,10 @@ def _growth_methods(obs: pd.Series, target: TargetSpec, direction: str) -> tuple
     name, span, rr = headline
     out["headline_window"] = {"window": name, "base_year": span.base_year, "latest_year": span.latest_year,
                               "observed_cagr": span.observed_cagr}
+    # Eurostat's grading without a target, with Statistics Canada's natural limit for bounded shares
+    limit = bounds[1] if bounds is not None and mtarget.direction == "up" else (
+        bounds[0] if bounds is not None else None)
+    out["trend_without_target"] = _asdict(methods.eurostat_trend(span, mtarget.direction, natural_limit=limit))
     if target.year > span.latest_year:
         out["projected_gap"] = _asdict(methods.un_projected_gap(span, mtarget))
         out["linear_path"] = _asdict(methods.linear_path(span, mtarget))
@@ -333,7 +338,7 @@ def assess(series: pd.Series, target: TargetSpec, *, kind: str, direction: str =
                           "no published observation", {}, (), (), None, (), None,
                           "no published observation: nothing to project from", None, None,
                           ("everything: the indicator has no published value",))
-    method_numbers, status, basis, missing = _growth_methods(obs, target, direction)
+    method_numbers, status, basis, missing = _growth_methods(obs, target, direction, bounds)
     latest_year = int(obs.index[-1])
     horizon = max(target.year, latest_year + 1) + EXTRA_HORIZON
     forecasts = models.fit_all(obs, horizon, kind=kind, bounds=bounds, n_draws=n_draws, seed=seed)

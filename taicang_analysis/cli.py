@@ -141,9 +141,6 @@ def _cmd_assess(args) -> int:
             series = series[series.index <= int(plan_assessment.as_of_date(args.as_of)[:4])]
         panels = {}
         if args.reference != "none":
-            if args.kind == "share":
-                raise UsageError("the reference panels hold R&D intensity only; use --reference none for other shares"
-                                 " or pass an R&D-intensity series with --kind rate")
             observations = io.read_processed("observations.csv")
             panels = plan_assessment.reference_panels(observations, "rd_intensity", reference=args.reference,
                                                       as_of=args.as_of)
@@ -153,6 +150,10 @@ def _cmd_assess(args) -> int:
                                   panels=panels, pool=pool, n_draws=args.draws, seed=args.seed)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
+        if panels:
+            a = plan_assessment._with_notes(a, list(a.notes) + [
+                "the reference panels hold R&D intensity (% of GDP): they fit an R&D-intensity series only; "
+                "pass --reference none for any other indicator"])
         requirement, alternatives, name = None, [], args.series
     if args.json:
         out = a.to_dict()

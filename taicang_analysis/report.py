@@ -81,6 +81,10 @@ def render_assessment(a, requirement=None, name: str | None = None, alternatives
                          f"required {_pct(w['required_cagr'])}, R = {fmt(w['ratio'])} → {w['grade']}")
         else:
             lines.append(f"    Eurostat {wname}: {w['note']}")
+    if "trend_without_target" in m:
+        tw = m["trend_without_target"]
+        lines.append(f"    Eurostat without a target: {_pct(tw['directed_cagr'])} in the desired direction → {tw['grade']}"
+                     f" (Statistics Canada natural-limit factor {tw['limit_scale']:.2f})")
     if "projected_gap" in m:
         g = m["projected_gap"]
         lines.append(f"    UN projected gap: {t['year']} value at observed growth {fmt(g['projected_value'])}, "

@@ -151,7 +151,9 @@ def assessment_table(assessments, names: dict[str, str] | None = None) -> pd.Dat
             "probability": None if d["probability"] is None else round(d["probability"], 3),
             "median_2025": None if not proj else round(proj["median"], 3),
             "interval": "" if not proj else f"[{fmt(proj['lower'])}, {fmt(proj['upper'])}]",
-            "why_not": "" if d["probability"] is not None else d["probability_reason"],
+            "why_not": "" if d["probability"] is not None else "; ".join(
+                [d["probability_reason"]] + [n.split(" — ")[0] + " — not substituted" for n in d["notes"]
+                                             if n.startswith("published under a different")]),
         })
     return pd.DataFrame(rows)
 

@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help brief data targets test lab notebooks lock bench clean-venv
+.PHONY: help brief data targets backtest test lab notebooks lock bench clean-venv
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,6 +27,9 @@ data: $(STAMP)  ## validate data/raw and rebuild data/processed
 
 targets: $(STAMP)  ## print the 2025 targets beside the latest published values
 	$(PY) -m taicang_analysis targets
+
+backtest: $(STAMP) data  ## the method's track record on past targets and rolling origins (about 30 s)
+	$(PY) -m taicang_analysis backtest
 
 test: $(STAMP)  ## run the test suite (and re-check the notebooks' reference outputs with nbval)
 	$(PY) -m taicang_analysis data > /dev/null

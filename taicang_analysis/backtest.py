@@ -16,9 +16,12 @@ it was right about as often as it said.  Three kinds of case:
    targets with a known outcome (the 2018-2020 action plan) are
    ``taicang_other``; Taicang targets for 2025 are listed as not yet observed.
 3. **Rolling origins** on the reference panels (`rolling_origins`): for each
-   province and each economy, origin years t and horizons 1-5, the coverage
+   province and each economy, origin years t and horizons 1-10, the coverage
    of every model's and the pooled projection interval and the error of the
-   median.  These calibrate the one fitted number, the pooled ``spread``.
+   median, and the pool type at each horizon (``with_reference`` while a
+   reference class reaches it, else ``own_models_only``).  These calibrate
+   the only fitted numbers, the pooled spread factors by pool type and
+   horizon (`fit_calibration`).
 
 Rules
 -----
@@ -46,10 +49,14 @@ Rules
 * **Listed, not dropped.**  Every row of the targets table is a case, either
   ``scored`` or ``excluded`` with its reason (outcome year not yet observed;
   no source; no series as of then; outcome not published; no probability).
-* **What is fitted.**  Nothing is tuned to a case.  The only fitted number is
-  the pooled ``spread`` factor, on the rolling origins, leave-region-out: a
-  case scored with a calibrated spread uses the factor fitted on rolling
-  origins that exclude its region (`SpreadFit.for_region`).
+* **What is fitted.**  Nothing is tuned to a case.  The only fitted numbers
+  are the pooled spread factors by pool type and horizon
+  (`assess.Calibration`), on the rolling origins, leave-region-out: a case's
+  calibrated probability uses the factors fitted on rolling origins that
+  exclude its region (`CalibrationFit.for_region`).  Its uncalibrated
+  probability (spread 1, the rule fixed before any backtest) is scored beside
+  it.  Past-plan horizons run to 16 years; beyond 10 the 10-year factor is
+  used (an extrapolation, stated in the output).
 * **Determinism.**  Every draw is seeded (cases with ``seed``, rolling origins
   with a seed derived from seed, panel, region and year by CRC32), and results
   are put back in task order, so one worker or two give identical numbers.
@@ -66,6 +73,7 @@ probability of 0 or 1.
 from __future__ import annotations
 
 import os
+import re
 import time
 import zlib
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -88,7 +96,7 @@ PLAN_AS_OF_NOTE = "set_year - 1 (31 December of the year before the plan started
 PANELS: tuple[str, ...] = plan_assessment.PANEL_COLLECTIONS  # ("cn_provinces", "world"), preferred in this order
 SERIES_WINDOW = 10  # years up to the as-of year (or origin) a series keeps
 MIN_SERIES_OBS = 3  # a source with fewer values as of then is "too short" if another source has more
-HORIZONS: tuple[int, ...] = (1, 2, 3, 4, 5)
+HORIZONS: tuple[int, ...] = tuple(range(1, 11))  # the World Bank panel (1996-2024) reaches 10 years
 ROLLING_INDICATOR = "rd_intensity"
 DEFAULT_ORIGIN_STEP = 2
 DEFAULT_ROLLING_DRAWS = 2_000
@@ -394,21 +402,22 @@ def prepare_case(observations: pd.DataFrame, case, *, window: int = SERIES_WINDO
             "outcome": float(case["outcome"])}
 
 
-def assess_case(observations: pd.DataFrame, case, *, spread: float = 1.0, n_draws: int = 10_000, seed: int = 0,
-                window: int = SERIES_WINDOW, level: float = 0.8) -> CaseRun:
+def assess_case(observations: pd.DataFrame, case, *, spread: float | _assess.Calibration = 1.0,
+                n_draws: int = 10_000, seed: int = 0, window: int = SERIES_WINDOW, level: float = 0.8) -> CaseRun:
     """Assess one scored case as of its date and compare with its outcome.
 
     Runs `assess.assess` on the series known then, with the panels as known
     then (`panels_as_of`: aggregates removed) and the case's own region
-    excluded.  The
-    probability with a calibration ``spread`` is read off the same pooled
-    draws widened as ``Pool(spread=...)`` widens them (identical numbers).
+    excluded.  The probability with a calibration ``spread`` (one factor or
+    an `assess.Calibration`) is read off the same pooled draws widened as
+    ``Pool(spread=...)`` widens them (identical numbers).
 
     Returns
     -------
     CaseRun
         ``record``: ``probability`` (uncalibrated), ``probability_calibrated``
-        (at ``spread``), ``spread``, ``grade`` (the headline status),
+        (at ``spread``), ``pool_type``, ``spread`` (the factor applied in the
+        target year), ``grade`` (the headline status),
         ``median``/``lower``/``upper`` (pooled, ``level`` interval, target
         year, before calibration) and ``lower_calibrated``/``upper_calibrated``,
         the four calls (1 met, 0 missed, nan unavailable), ``met``, members.
@@ -417,22 +426,29 @@ def assess_case(observations: pd.DataFrame, case, *, spread: float = 1.0, n_draw
                          seed=seed, level=level)
 
 
-def _run_prepared(prep: dict, *, spread: float, n_draws: int, seed: int, level: float = 0.8) -> CaseRun:
+def _run_prepared(prep: dict, *, spread: float | _assess.Calibration, n_draws: int, seed: int,
+                  level: float = 0.8) -> CaseRun:
     spec: TargetSpec = prep["target"]
     a = _assess.assess(prep["series"], spec, kind=prep["kind"], direction=prep["direction"], bounds=prep["bounds"],
                        indicator=prep["indicator"], as_of=prep["as_of"], panels=prep["panels"],
                        exclude_regions=(prep["region"],), n_draws=n_draws, seed=seed, level=level)
     rec = {"case_id": prep["case_id"], "probability": a.probability, "probability_reason": a.probability_reason,
-           "grade": a.status, "grade_basis": a.status_basis, "spread": float(spread),
+           "grade": a.status, "grade_basis": a.status_basis, "pool_type": "",
+           "spread": float(spread) if not isinstance(spread, _assess.Calibration) else np.nan,
            "pool_members": ", ".join(f"{m} {w:.3g}" for m, w in a.pool_members),
            "median": np.nan, "lower": np.nan, "upper": np.nan, "probability_calibrated": np.nan,
            "lower_calibrated": np.nan, "upper_calibrated": np.nan}
     rec.update(method_calls(a, prep["series"], spec, prep["direction"]))
+    if a.pool_members:
+        rec["pool_type"] = _assess.pool_type_of(m for m, _ in a.pool_members)
     if a.pooled is not None:
         col = a.pooled.years.index(spec.year)
         rec.update(median=a.projection["median"], lower=a.projection["lower"], upper=a.projection["upper"])
-        widened = _assess._widen(np.array(a.pooled.draws), spread, prep["kind"], prep["bounds"]) \
-            if spread != 1.0 else np.array(a.pooled.draws)
+        latest_year = int(a.observations.index[-1])
+        factors = _assess.spread_factors(spread, [m for m, _ in a.pool_members], a.pooled.years, latest_year)
+        rec["spread"] = float(factors[col])
+        widened = _assess._widen(np.array(a.pooled.draws), factors, prep["kind"], prep["bounds"]) \
+            if np.any(factors != 1.0) else np.array(a.pooled.draws)
         values = widened[:, col]
         tail = (1 - level) / 2
         lo, hi = np.quantile(values, [tail, 1 - tail])
@@ -534,59 +550,112 @@ def _z(values: np.ndarray, kind: str, bounds, log_ok: bool) -> np.ndarray:
     return v
 
 
-def _member_rows(member, weight: float, ctx: _RollingContext, base: dict, outcomes: dict[int, float],
-                 log_ok: bool) -> list[dict]:
+_QUANTILES = (0.025, 0.1, 0.5, 0.9, 0.975)
+_REACH = re.compile(r"horizon k=(\d+):")
+
+
+def _member_rows(member, weights: dict[int, float], pool_types: dict[int, str], ctx: _RollingContext, base: dict,
+                 outcomes: dict[int, float], log_ok: bool, horizons=None) -> list[dict]:
+    """One row per horizon in ``outcomes`` (and ``horizons``, if given) that ``member`` reaches."""
+    hs = [h for h in outcomes if (horizons is None or h in horizons) and base["origin"] + h in member.years]
+    if not hs:
+        return []
+    cols = [member.years.index(base["origin"] + h) for h in hs]
+    draws = member.draws[:, cols]
+    q = np.quantile(draws, _QUANTILES, axis=0)
+    zq = np.quantile(_z(draws, ctx.kind, ctx.bounds, log_ok), _QUANTILES, axis=0)
+    out = np.array([outcomes[h] for h in hs])
+    zo = _z(out, ctx.kind, ctx.bounds, log_ok)
+    r80 = scoring.required_spread(zo, zq[2], zq[1], zq[3])
+    r95 = scoring.required_spread(zo, zq[2], zq[0], zq[4])
+    pit = np.mean(draws <= out, axis=0)
     rows = []
-    for h, outcome in outcomes.items():
-        year = base["origin"] + h
-        if year not in member.years:
-            continue
-        draws = member.draws[:, member.years.index(year)]
-        q = np.quantile(draws, [0.025, 0.1, 0.5, 0.9, 0.975])
-        z = _z(draws, ctx.kind, ctx.bounds, log_ok)
-        zq = np.quantile(z, [0.025, 0.1, 0.5, 0.9, 0.975])
-        zo = float(_z(np.array([outcome]), ctx.kind, ctx.bounds, log_ok)[0])
-        r80 = float(scoring.required_spread(zo, zq[2], zq[1], zq[3]))
-        r95 = float(scoring.required_spread(zo, zq[2], zq[0], zq[4]))
+    for j, h in enumerate(hs):
         with np.errstate(divide="ignore", invalid="ignore"):
-            log_err = float(np.log(q[2] / outcome)) if q[2] > 0 and outcome > 0 else np.nan
-        rows.append({**base, "horizon": h, "year": year, "member": member.model, "weight": weight,
-                     "outcome": outcome, "median": q[2], "lower80": q[1], "upper80": q[3], "lower95": q[0],
-                     "upper95": q[4], "covered80": r80 <= 1.0, "covered95": r95 <= 1.0,
-                     "error": q[2] - outcome, "log_error": log_err, "pit": float(np.mean(draws <= outcome)),
-                     "z_outcome": zo, "z_median": zq[2], "z_lower80": zq[1], "z_upper80": zq[3],
-                     "z_lower95": zq[0], "z_upper95": zq[4], "r80": r80, "r95": r95})
+            log_err = float(np.log(q[2, j] / out[j])) if q[2, j] > 0 and out[j] > 0 else np.nan
+        rows.append({**base, "horizon": h, "year": base["origin"] + h, "member": member.model,
+                     "pool_type": pool_types.get(h, ""), "weight": weights.get(h, 0.0), "outcome": float(out[j]),
+                     "median": q[2, j], "lower80": q[1, j], "upper80": q[3, j], "lower95": q[0, j],
+                     "upper95": q[4, j], "covered80": bool(r80[j] <= 1.0), "covered95": bool(r95[j] <= 1.0),
+                     "error": q[2, j] - out[j], "log_error": log_err, "pit": float(pit[j]),
+                     "z_outcome": float(zo[j]), "z_median": zq[2, j], "z_lower80": zq[1, j], "z_upper80": zq[3, j],
+                     "z_lower95": zq[0, j], "z_upper95": zq[4, j], "r80": float(r80[j]), "r95": float(r95[j])})
     return rows
 
 
+def _longest_reference(series: pd.Series, t: int, max_h: int, name: str, panel: pd.DataFrame, ctx: _RollingContext,
+                       region: str, seed: int):
+    """The reference forecast for the longest horizon <= ``max_h`` its panel supports at origin ``t`` (or None).
+
+    `reference.reference_forecast` fails as a whole when one horizon's class
+    has too few matches, and its class for horizon k does not depend on the
+    longest horizon asked for (same seed: the same draws for year t + k), so
+    this is, for every horizon h it reaches, the reference class an
+    assessment of a target h years out would use (`assess` asks for the
+    target year when a longer horizon fails).
+    """
+    h = max_h
+    while h >= 1:
+        ref = reference.reference_forecast(series, t + h, panel, kind=ctx.kind, bounds=ctx.bounds, panel_name=name,
+                                           exclude_regions=(region,), max_origin_year=t, n_draws=ctx.n_draws,
+                                           seed=seed)
+        if not isinstance(ref, models.Skipped):
+            return replace(ref, model=f"reference_class:{name}")
+        m = _REACH.match(ref.reason)
+        h = min(h - 1, int(m.group(1)) - 1) if m else 0  # the first horizon that failed bounds the reach
+    return None
+
+
 def _rolling_origin(ctx: _RollingContext, panel_name: str, region: str, full: pd.Series, t: int) -> list[dict]:
+    """Every member's and the pooled forecast's rows at origin ``t``, one per observed horizon.
+
+    The pool at horizon h is the one `assess` builds for a target h years out:
+    the own models plus each panel's reference class *if it reaches h*
+    (a panel cut at t may hold too few h-year changes).  So one origin can
+    give ``with_reference`` rows at short horizons and ``own_models_only``
+    rows beyond the references' reach; each row records its ``pool_type``.
+    """
     series = _window(full, t, ctx.window)
     outcomes = {h: float(full[t + h]) for h in ctx.horizons if t + h in full.index}
-    horizon_year = t + max(ctx.horizons)
+    max_h = max(ctx.horizons)
     seed = _origin_seed(ctx.seed, panel_name, region, t)
-    forecasts = models.fit_all(series, horizon_year, kind=ctx.kind, bounds=ctx.bounds, n_draws=ctx.n_draws,
-                               seed=seed)
+    forecasts = models.fit_all(series, t + max_h, kind=ctx.kind, bounds=ctx.bounds, n_draws=ctx.n_draws, seed=seed)
     refs = []
     for name, panel in sorted(ctx.panels.items()):  # the order assess uses
-        ref = reference.reference_forecast(series, horizon_year, panel, kind=ctx.kind, bounds=ctx.bounds,
-                                           panel_name=name, exclude_regions=(region,), max_origin_year=t,
-                                           n_draws=ctx.n_draws, seed=seed)
-        if not isinstance(ref, models.Skipped):
-            refs.append(replace(ref, model=f"reference_class:{name}"))
+        ref = _longest_reference(series, t, max_h, name, panel, ctx, region, seed)
+        if ref is not None:
+            refs.append(ref)
     poolable = _assess._POOL_MODELS_BY_KIND[ctx.kind]
     own = [f for f in forecasts if isinstance(f, models.Forecast) and f.model in poolable]
-    members = _assess._pool_weights(own, refs, Pool())
-    weights = {m.model: w for m, w in members}
+    reach = {r.model: len(r.years) for r in refs}
+    groups: dict[tuple[str, ...], list[int]] = {}  # the references in the pool -> horizons with that pool
+    for h in outcomes:
+        groups.setdefault(tuple(r.model for r in refs if reach[r.model] >= h), []).append(h)
+    weights: dict[str, dict[int, float]] = {}
+    pool_types: dict[int, str] = {}
+    n_members: dict[int, int] = {}
+    pools = []
+    for names, hs in groups.items():
+        members = _assess._pool_weights(own, [r for r in refs if r.model in names], Pool())
+        for m, w in members:
+            weights.setdefault(m.model, {}).update({h: w for h in hs})
+        n_members.update({h: len(members) for h in hs})
+        if members:
+            ptype = _assess.pool_type_of(m.model for m, _ in members)
+            pool_types.update({h: ptype for h in hs})
+            pools.append((_assess._pool(members, ctx.n_draws, 1.0, ctx.kind, ctx.bounds), hs, ptype))
     base = {"panel": panel_name, "region": region, "origin": t, "n_obs": len(series),
-            "first_year": int(series.index[0]), "latest": float(series.iloc[-1]), "n_members": len(members)}
-    everything = [f for f in forecasts if isinstance(f, models.Forecast)] + refs
-    if members:
-        everything.append(_assess._pool(members, ctx.n_draws, 1.0, ctx.kind, ctx.bounds))
-        weights[POOLED] = 1.0
+            "first_year": int(series.index[0]), "latest": float(series.iloc[-1])}
     rows = []
-    for member in everything:  # log scale only when every draw is positive, as assess._widen decides
-        rows += _member_rows(member, weights.get(member.model, 0.0), ctx, base, outcomes,
+    for member in [f for f in forecasts if isinstance(f, models.Forecast)] + refs:
+        # log scale only when every draw is positive, as assess._widen decides
+        rows += _member_rows(member, weights.get(member.model, {}), pool_types, ctx, base, outcomes,
                              bool(np.all(member.draws > 0)))
+    for pooled, hs, _ in pools:
+        rows += _member_rows(pooled, dict.fromkeys(hs, 1.0), pool_types, ctx, base, outcomes,
+                             bool(np.all(pooled.draws > 0)), horizons=set(hs))
+    for row in rows:
+        row["n_members"] = n_members.get(row["horizon"], 0)
     return rows
 
 
@@ -628,8 +697,8 @@ def _rolling_context(observations, indicator, horizons, window, min_obs, n_draws
                            horizons=tuple(horizons), window=window, min_obs=min_obs, n_draws=n_draws, seed=seed)
 
 
-_ROLLING_COLUMNS = ["panel", "region", "origin", "horizon", "year", "member", "weight", "n_obs", "first_year",
-                    "latest", "n_members", "outcome", "median", "lower80", "upper80", "lower95", "upper95",
+_ROLLING_COLUMNS = ["panel", "region", "origin", "horizon", "year", "member", "pool_type", "weight", "n_obs",
+                    "first_year", "latest", "n_members", "outcome", "median", "lower80", "upper80", "lower95", "upper95",
                     "covered80", "covered95", "error", "log_error", "pit", "z_outcome", "z_median", "z_lower80",
                     "z_upper80", "z_lower95", "z_upper95", "r80", "r95"]
 
@@ -643,13 +712,15 @@ def rolling_origins(observations: pd.DataFrame, *, indicator: str = ROLLING_INDI
     For each non-aggregate region of each panel in ``panels`` and each origin
     t of `rolling_tasks`: the series is the region's values in the ``window``
     years up to t; every model of `models.fit_all`, each panel's reference
-    class (region excluded, panels cut at t: ``max_origin_year = t``) and the
-    pooled forecast (`assess`'s pooling rule, spread 1, as for a target
-    ``max(horizons)`` years out) are compared with the region's value at
-    t + h for every horizon h observed.  This is what `assess` does as of the
-    end of year t + 1 (the year-t value published, the panels cut at data
-    year t).  Reference classes use *both* panels, as a Taicang assessment
-    does; ``panels`` only says whose regions are origins.
+    class (region excluded, panels cut at t: ``max_origin_year = t``, each
+    run to the longest horizon it reaches) and the pooled forecast
+    (`assess`'s pooling rule, spread 1, as for a target h years out: the
+    reference classes that reach h are in the pool, and ``pool_type`` says
+    whether any is) are compared with the region's value at t + h for every
+    horizon h observed.  This is what `assess` does as of the end of year
+    t + 1 (the year-t value published, the panels cut at data year t).
+    Reference classes use *both* panels, as a Taicang assessment does;
+    ``panels`` only says whose regions are origins.
 
     Parameters
     ----------
@@ -667,7 +738,8 @@ def rolling_origins(observations: pd.DataFrame, *, indicator: str = ROLLING_INDI
     -------
     DataFrame
         One row per origin x horizon x member (``member`` = model name,
-        ``reference_class:<panel>`` or ``pooled``): ``median``, ``lower80``,
+        ``reference_class:<panel>`` or ``pooled``): ``pool_type`` of the pool
+        at that horizon, ``weight`` in it, ``median``, ``lower80``,
         ``upper80``, ``lower95``, ``upper95``, ``outcome``, ``covered80``,
         ``covered95``, ``error`` (median - outcome, the indicator's unit),
         ``log_error`` (log(median / outcome)), ``pit`` (share of draws <= outcome)
@@ -730,7 +802,8 @@ def fit_spread(rolling: pd.DataFrame, *, level: float = 0.8, groups: str = "regi
     fitted factor is the ``level`` quantile of ``r``
     (`scoring.spread_for_coverage`).  One factor for all horizons and panels,
     fitted on the ``level`` (80 %) interval; the 95 % coverage it implies is
-    reported, not fitted.  Cross-validation leaves one region (``groups``) out
+    reported, not fitted.  (`run_backtest` uses `fit_calibration`, factors by
+    pool type and horizon; this single factor is its overall one.)  Cross-validation leaves one region (``groups``) out
     at a time: China is one group across both panels.
     """
     col = {0.8: "r80", 0.95: "r95"}.get(round(level, 4))
@@ -764,21 +837,198 @@ def fit_spread(rolling: pd.DataFrame, *, level: float = 0.8, groups: str = "regi
                      loo=loo, coverage=pd.DataFrame(cov))
 
 
-def coverage_by_horizon(rolling: pd.DataFrame, fit: SpreadFit | None = None) -> pd.DataFrame:
+MIN_CELL_ROWS = 40  # a (pool type, horizon) cell with fewer rows borrows from its neighbouring horizons
+MAX_HORIZON_POOLING = 2  # ... up to this many years either side; then the pool type's factor, then the overall one
+
+
+def _fit_cells(r: np.ndarray, types: np.ndarray, horizons: np.ndarray, use: np.ndarray, level: float,
+               cells: list[tuple[str, int]], min_rows: int) -> dict:
+    """Factors for the overall pool, each pool type, and each (pool type, horizon) in ``cells``, from rows ``use``.
+
+    The fixed rule (`fit_calibration`): a cell with at least ``min_rows`` rows
+    gets its own factor; else the rows of horizons h +- 1, then h +- 2, of the
+    same pool type are pooled until there are ``min_rows``; else the pool
+    type's factor over all its horizons (itself the overall factor when the
+    pool type has fewer than ``min_rows`` rows).  Returns ``{key: (factor,
+    basis)}`` with keys ``("all", None)``, ``(type, None)`` and ``(type, h)``.
+    """
+    out = {(_assess.ALL, None): (scoring.spread_for_coverage(r[use], level), f"all rows ({int(use.sum())})")}
+    for ptype in sorted({t for t, _ in cells}):
+        of_type = use & (types == ptype)
+        n = int(of_type.sum())
+        out[(ptype, None)] = ((scoring.spread_for_coverage(r[of_type], level), f"all {ptype} rows ({n})")
+                              if n >= min_rows else (out[(_assess.ALL, None)][0],
+                                                     f"overall factor: {ptype} has {n} rows < {min_rows}"))
+    for ptype, h in cells:
+        of_type = use & (types == ptype)
+        for w in range(MAX_HORIZON_POOLING + 1):
+            sel = of_type & (np.abs(horizons - h) <= w)
+            n = int(sel.sum())
+            if n >= min_rows:
+                used = np.unique(horizons[sel])
+                basis = (f"h={h} ({n} rows)" if len(used) == 1
+                         else f"h={used.min()}..{used.max()} pooled ({n} rows)")
+                out[(ptype, h)] = (scoring.spread_for_coverage(r[sel], level), basis)
+                break
+        else:
+            factor, why = out[(ptype, None)]
+            out[(ptype, h)] = (factor, f"h={h}+-{MAX_HORIZON_POOLING} has {n} rows < {min_rows}: {why}")
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class CalibrationFit:
+    """Spread factors by pool type and horizon, fitted on rolling origins with leave-region-out cross-validation.
+
+    ``calibration`` is fitted on every row (what a new assessment -- a
+    Taicang target, or any region the rolling origins never saw -- uses);
+    ``by_group`` holds, per region, the `Calibration` fitted without that
+    region's rows (what a case in that region is scored with); ``rows`` the
+    pooled rolling rows with their in-sample and cross-validated factor;
+    ``coverage`` the 80 %/95 % coverage by pool type x horizon before (spread
+    1), after in-sample and after cross-validation; ``loo`` per region its
+    held-out coverage before and after.
+    """
+
+    level: float
+    member: str
+    min_rows: int
+    calibration: _assess.Calibration
+    by_group: dict
+    rows: pd.DataFrame
+    coverage: pd.DataFrame
+    loo: pd.DataFrame
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.by_group)
+
+    def for_region(self, region: str) -> _assess.Calibration:
+        """The calibration fitted without ``region`` (the full fit if the rolling origins never saw it)."""
+        return self.by_group.get(str(region), self.calibration)
+
+
+def fit_calibration(rolling: pd.DataFrame, *, level: float = 0.8, groups: str = "region", member: str = POOLED,
+                    min_rows: int = MIN_CELL_ROWS) -> CalibrationFit:
+    """Spread factors by (pool type, horizon) that bring the pooled ``level`` interval to nominal coverage.
+
+    Notes
+    -----
+    Each pooled rolling row carries its ``pool_type`` (which members its pool
+    had at that horizon) and ``r80``, the smallest factor whose widened 80 %
+    interval holds the outcome (`scoring.required_spread`); the factor of a
+    cell is the ``level`` quantile of its rows' ``r`` (`scoring.spread_for_coverage`).
+
+    Fixed rule for thin cells (`_fit_cells`, ``min_rows`` = 40): a cell with
+    fewer rows pools the same pool type's horizons h +- 1, then h +- 2; if
+    still short, the pool type's factor over all its horizons; a pool type
+    with fewer than 40 rows (or none: ``reference_only`` never occurs on the
+    rolling origins, whose series have at least three points) uses the overall
+    factor.  Horizons beyond the largest fitted one use its factor
+    (`assess.Calibration`).
+
+    Cross-validation leaves one region (``groups``; China is one group across
+    both panels) out at a time and refits every factor by the same rule on
+    the other regions' rows: ``coverage_after_cv`` judges each row with the
+    factors fitted without its region.  The 95 % coverage the 80 % factors
+    imply is reported, not fitted.
+    """
+    col = {0.8: "r80", 0.95: "r95"}.get(round(level, 4))
+    if col is None:
+        raise ValueError(f"level must be 0.8 or 0.95 (the stored intervals), got {level}")
+    if min_rows < 1:
+        raise ValueError(f"min_rows must be >= 1, got {min_rows}")
+    if "pool_type" not in rolling.columns:
+        raise ValueError("the rolling frame has no pool_type column (re-run rolling_origins)")
+    rows = rolling[rolling["member"] == member].copy()
+    if rows.empty:
+        raise ValueError(f"no {member} rows to fit on")
+    bad = sorted(set(rows["pool_type"]) - set(_assess.POOL_TYPES))
+    if bad:
+        raise ValueError(f"unknown pool type(s) in the rolling frame: {bad}")
+    r = rows[col].to_numpy(dtype=float)
+    types = rows["pool_type"].astype(str).to_numpy()
+    hz = rows["horizon"].to_numpy(dtype=int)
+    g = rows[groups].astype(str).to_numpy()
+    cells = sorted(set(zip(types.tolist(), hz.tolist())))
+
+    def factors_of(fitted: dict) -> np.ndarray:
+        return np.array([fitted[(t, h)][0] for t, h in zip(types, hz, strict=True)])
+
+    everything = np.ones(len(rows), bool)
+    full = _fit_cells(r, types, hz, everything, level, cells, min_rows)
+    f_in = factors_of(full)
+    f_cv = np.full(len(rows), np.nan)
+    by_group_fits, loo_rows = {}, []
+    for grp in sorted(set(g)):
+        inside = g == grp
+        fitted = _fit_cells(r, types, hz, ~inside, level, cells, min_rows)
+        by_group_fits[grp] = fitted
+        f_cv[inside] = [fitted[(t, h)][0] for t, h in zip(types[inside], hz[inside], strict=True)]
+        loo_rows.append({"group": grp, "n_rows": int(inside.sum()),
+                         "overall_without": fitted[(_assess.ALL, None)][0],
+                         "coverage_before": scoring.coverage_at_spread(r[inside], 1.0),
+                         "coverage_after": float(np.mean(r[inside] <= f_cv[inside]))})
+    rows["factor"], rows["factor_cv"] = f_in, f_cv
+    coverage = _calibration_coverage(rows, cells, full)
+
+    def to_calibration(fitted: dict, with_stats: bool) -> _assess.Calibration:
+        out = []
+        for (ptype, h), (factor, basis) in fitted.items():
+            stats = {}
+            if with_stats:
+                c = coverage[(coverage["pool_type"] == ptype)
+                             & (coverage["horizon"].astype(str) == (_assess.ALL if h is None else str(h)))]
+                if len(c):
+                    stats = {"n": int(c["n"].iloc[0]), "coverage_before": c["coverage80_before"].iloc[0],
+                             "coverage_cv": c["coverage80_after_cv"].iloc[0]}
+            out.append(_assess.CalibrationCell(ptype, h, factor, basis=basis, **stats))
+        return _assess.Calibration(tuple(out))
+
+    by_group = {grp: to_calibration(f, False) for grp, f in by_group_fits.items()}
+    loo = pd.DataFrame(loo_rows, columns=["group", "n_rows", "overall_without", "coverage_before", "coverage_after"])
+    keep = ["panel", "region", "origin", "horizon", "pool_type", "r80", "r95", "factor", "factor_cv"]
+    return CalibrationFit(level=level, member=member, min_rows=min_rows, calibration=to_calibration(full, True),
+                          by_group=by_group, rows=rows[keep], coverage=coverage, loo=loo)
+
+
+def _calibration_coverage(rows: pd.DataFrame, cells, full: dict) -> pd.DataFrame:
+    """Coverage by pool type x horizon ("all" rows included) before, after in-sample and after CV."""
+    out = []
+    types = [_assess.ALL] + [t for t in _assess.POOL_TYPES if t in set(rows["pool_type"])]
+    for ptype in types:
+        of_type = rows if ptype == _assess.ALL else rows[rows["pool_type"] == ptype]
+        for h in [_assess.ALL] + sorted(set(of_type["horizon"].astype(int))):
+            sel = of_type if h == _assess.ALL else of_type[of_type["horizon"] == h]
+            key = (ptype, None if h == _assess.ALL else int(h))
+            factor, basis = full.get(key, (np.nan, ""))
+            entry = {"pool_type": ptype, "horizon": str(h), "n": len(sel), "factor": factor, "basis": basis}
+            for lv, c in ((80, "r80"), (95, "r95")):
+                rr = sel[c].to_numpy(dtype=float)
+                entry[f"coverage{lv}_before"] = scoring.coverage_at_spread(rr, 1.0)
+                entry[f"coverage{lv}_after_insample"] = float(np.mean(rr <= sel["factor"].to_numpy()))
+                entry[f"coverage{lv}_after_cv"] = float(np.mean(rr <= sel["factor_cv"].to_numpy()))
+            entry["required80"] = scoring.spread_for_coverage(sel["r80"].to_numpy(dtype=float), 0.8)
+            out.append(entry)
+    return pd.DataFrame(out)
+
+
+def coverage_by_horizon(rolling: pd.DataFrame, fit: CalibrationFit | None = None) -> pd.DataFrame:
     """Coverage and median error by panel x member x horizon ("all" panel = both).
 
-    With ``fit``, the pooled forecast also gets a ``pooled_calibrated`` row:
-    coverage with each row's leave-its-region-out factor (the median, and so
-    its error, does not move).
+    With ``fit`` (`fit_calibration`), the pooled forecast also gets a
+    ``pooled_calibrated`` row: coverage with each row's factor for its pool
+    type and horizon fitted without its region (the median, and so its error,
+    does not move).
     """
     if rolling.empty:
         return pd.DataFrame()
     frame = rolling
     if fit is not None:
         pooled = rolling[rolling["member"] == fit.member].copy()
-        s = pooled["region"].astype(str).map(dict(zip(fit.loo["group"], fit.loo["spread_without"])))
-        pooled["covered80"] = pooled["r80"].to_numpy() <= s.to_numpy(dtype=float)
-        pooled["covered95"] = pooled["r95"].to_numpy() <= s.to_numpy(dtype=float)
+        s = fit.rows["factor_cv"].reindex(pooled.index).to_numpy(dtype=float)
+        pooled["covered80"] = pooled["r80"].to_numpy() <= s
+        pooled["covered95"] = pooled["r95"].to_numpy() <= s
         pooled["member"] = POOLED_CAL
         frame = pd.concat([rolling, pooled], ignore_index=True)
     both = frame.assign(panel="all")
@@ -877,6 +1127,7 @@ class BacktestResult:
     spread_loo: pd.DataFrame
     timing: pd.DataFrame
     settings: dict = field(default_factory=dict)
+    calibration: _assess.Calibration = field(default_factory=_assess.Calibration)
 
 
 def backtest_size(observations: pd.DataFrame, targets: pd.DataFrame, *, origin_step: int = DEFAULT_ORIGIN_STEP,
@@ -887,7 +1138,7 @@ def backtest_size(observations: pd.DataFrame, targets: pd.DataFrame, *, origin_s
     return sum(len(t[2]) for t in tasks) + int((cases["status"] == "scored").sum())
 
 
-def _run_case_task(prep: dict, spread: float, n_draws: int, seed: int) -> dict:
+def _run_case_task(prep: dict, spread: float | _assess.Calibration, n_draws: int, seed: int) -> dict:
     return _run_prepared(prep, spread=spread, n_draws=n_draws, seed=seed).record
 
 
@@ -895,28 +1146,32 @@ def run_backtest(observations: pd.DataFrame, targets: pd.DataFrame, *, n_draws: 
                  rolling_draws: int = DEFAULT_ROLLING_DRAWS, origin_step: int = DEFAULT_ORIGIN_STEP,
                  min_obs: int = 3, seed: int = 0, workers: int = DEFAULT_WORKERS, level: float = 0.8,
                  progress=None) -> BacktestResult:
-    """The whole track record: cases, rolling origins, the spread fit, scores against the baselines.
+    """The whole track record: cases, rolling origins, the spread calibration, scores against the baselines.
 
     Steps: list every case (`past_plan_cases`); run the rolling origins
-    (`rolling_origins`, ``rolling_draws`` draws, every ``origin_step`` years);
-    fit the spread with leave-region-out folds (`fit_spread`); assess every
-    scored case (``n_draws`` draws) before calibration and with the factor
-    fitted without its region; score all methods (`score_cases`).  With
+    (`rolling_origins`, horizons 1-10, ``rolling_draws`` draws, every
+    ``origin_step`` years); fit the spread factors by pool type and horizon
+    with leave-region-out folds (`fit_calibration`); assess every scored case
+    (``n_draws`` draws) before calibration and with the calibration fitted
+    without its region; score all methods (`score_cases`).  With
     ``workers > 1`` (default 2) the work runs in spawned processes
     (`worker_pool`): a script calling this needs the
     ``if __name__ == "__main__":`` guard.  Measured on the real tables on a
-    2-core machine: about 25 s (rolling origins about 21 s).
+    2-core machine: about 45 s (rolling origins about 40 s).
 
     Returns
     -------
     BacktestResult
-        ``cases`` (one row per target: inputs as of, probability before/after,
-        grade, calls, outcome, or the reason it is excluded), ``rolling``,
-        ``scores``, ``reliability``, ``coverage_by_horizon``, ``spread``
-        (the factor, and the pooled coverage by horizon before, after
-        in-sample and after cross-validation), ``spread_loo`` (per region:
-        the factor fitted without it and its held-out coverage), ``timing``
-        (seconds per stage), ``settings``.
+        ``cases`` (one row per target: inputs as of, pool type, probability
+        before/after, grade, calls, outcome, or the reason it is excluded),
+        ``rolling``, ``scores``, ``reliability``, ``coverage_by_horizon``,
+        ``spread`` (per pool type x horizon: the factor, how it was fitted,
+        and the pooled coverage before, after in-sample and after
+        cross-validation), ``spread_loo`` (per region: its held-out coverage
+        before and after), ``calibration`` (the `assess.Calibration` fitted
+        on every row: what a new assessment uses; store it with
+        ``calibration.to_frame()``), ``timing`` (seconds per stage),
+        ``settings``.
     """
     timing = []
     t0 = start = time.perf_counter()
@@ -929,13 +1184,14 @@ def run_backtest(observations: pd.DataFrame, targets: pd.DataFrame, *, n_draws: 
         n_origins = rolling[["panel", "region", "origin"]].drop_duplicates().shape[0] if len(rolling) else 0
         timing.append(("rolling origins", time.perf_counter() - t0, n_origins))
         t0 = time.perf_counter()
-        fit = fit_spread(rolling, level=level) if len(rolling) else None
-        timing.append(("spread fit (leave-region-out)", time.perf_counter() - t0, fit.n_groups if fit else 0))
+        has_pool = len(rolling) and (rolling["member"] == POOLED).any()
+        fit = fit_calibration(rolling, level=level) if has_pool else None
+        timing.append(("calibration fit (leave-region-out)", time.perf_counter() - t0, fit.n_groups if fit else 0))
         t0 = time.perf_counter()
         scored_idx = cases.index[cases["status"] == "scored"].tolist()
         aggregates = aggregate_regions(observations)
         preps = [prepare_case(observations, cases.loc[i], aggregates=aggregates) for i in scored_idx]
-        spreads = [_usable_spread(fit.for_region(cases.at[i, "region"]) if fit else np.nan) for i in scored_idx]
+        spreads = [fit.for_region(cases.at[i, "region"]) if fit else 1.0 for i in scored_idx]
         args = [(p, s, n_draws, seed) for p, s in zip(preps, spreads, strict=True)]
         records = _run_tasks(_run_case_task, args, executor=executor, progress=progress, sizes=[1] * len(args))
         timing.append(("case assessments", time.perf_counter() - t0, len(args)))
@@ -947,30 +1203,30 @@ def run_backtest(observations: pd.DataFrame, targets: pd.DataFrame, *, n_draws: 
     timing.append(("scores", time.perf_counter() - t0, int((cases["status"] == "scored").sum())))
     timing_frame = pd.DataFrame(timing, columns=["stage", "seconds", "n"])
     timing_frame.loc[len(timing_frame)] = ["total (wall)", time.perf_counter() - start, len(cases)]
+    calibration = fit.calibration if fit else _assess.Calibration()
     settings = {"n_draws": n_draws, "rolling_draws": rolling_draws, "origin_step": origin_step, "min_obs": min_obs,
                 "seed": seed, "workers": workers, "level": level, "window": SERIES_WINDOW,
                 "horizons": HORIZONS, "rolling_indicator": ROLLING_INDICATOR,
-                "spread": fit.spread if fit else np.nan, "spread_member": POOLED}
+                "spread": calibration.overall, "spread_member": POOLED,
+                "calibration": "spread factor by pool type x horizon (assess.Calibration), leave-region-out",
+                "min_cell_rows": MIN_CELL_ROWS, "max_horizon_pooling": MAX_HORIZON_POOLING}
     empty = pd.DataFrame()
     return BacktestResult(cases=cases, rolling=rolling, scores=scores, reliability=reliability,
-                          coverage_by_horizon=cov,
-                          spread=fit.coverage.assign(spread=fit.spread, level=fit.level) if fit else empty,
-                          spread_loo=fit.loo if fit else empty, timing=timing_frame, settings=settings)
+                          coverage_by_horizon=cov, spread=fit.coverage.assign(level=fit.level) if fit else empty,
+                          spread_loo=fit.loo if fit else empty, timing=timing_frame, settings=settings,
+                          calibration=calibration)
 
 
-def _usable_spread(s: float) -> float:
-    """A finite positive factor, or 1 (no calibration) when the fit could not give one."""
-    return float(s) if np.isfinite(s) and s > 0 else 1.0
-
-
-_RECORD_COLUMNS = ["probability", "probability_calibrated", "spread", "grade", "grade_basis", "median", "lower",
-                   "upper", "lower_calibrated", "upper_calibrated", *CALLS, "pool_members", "probability_reason"]
+_RECORD_COLUMNS = ["probability", "probability_calibrated", "pool_type", "spread", "grade", "grade_basis", "median",
+                   "lower", "upper", "lower_calibrated", "upper_calibrated", *CALLS, "pool_members",
+                   "probability_reason"]
+_TEXT_COLUMNS = ("pool_type", "grade", "grade_basis", "pool_members", "probability_reason")
 
 
 def _merge_records(cases: pd.DataFrame, idx: list, records: list[dict]) -> pd.DataFrame:
     out = cases.copy()
     for col in _RECORD_COLUMNS:
-        out[col] = np.nan if col not in ("grade", "grade_basis", "pool_members", "probability_reason") else ""
+        out[col] = np.nan if col not in _TEXT_COLUMNS else ""
     for i, rec in zip(idx, records, strict=True):
         for col in _RECORD_COLUMNS:
             value = rec.get(col)
@@ -991,15 +1247,29 @@ def _f(x, digits: int = 3) -> str:
     return f"{x:.{digits}f}"
 
 
+METHOD_LABELS = {POOLED: "pooled, uncalibrated (pre-registered)", POOLED_CAL: "pooled, calibrated (CV)",
+                 BASE_RATE: "base rate (leave-one-out)"}
+
+
+def _label(method: str) -> str:
+    return METHOD_LABELS.get(method, method)
+
+
 def render_scores(result: BacktestResult, *, worst: int = 8) -> str:
-    """The track record as text: scores vs baselines, coverage by horizon, reliability, worst cases."""
+    """The track record as text: scores vs baselines, the calibration, coverage by horizon, reliability, worst cases."""
     c, s = result.cases, result.scores
+    st = result.settings
     lines = []
     scored = c[c["status"] == "scored"]
     lines.append("Track record (backtest)")
     lines.append(f"  cases listed: {len(c)}; scored: {len(scored)} "
                  + "(" + ", ".join(f"{k} {int((scored['case_set'] == k).sum())}" for k in CASE_SETS) + ")"
                  + f"; excluded: {int((c['status'] == 'excluded').sum())}")
+    lines.append(f"  {_label(POOLED)}: the pooling rule fixed before any backtest, spread 1 -- the headline")
+    lines.append(f"  {_label(POOLED_CAL)}: the same pooled draws widened by the spread factor for the case's pool "
+                 "type and horizon,")
+    lines.append("    fitted on rolling origins without the case's region (nothing is fitted to a past-plan case)")
+    width = max(len(_label(m)) for m in METHODS) + 2
     for case_set in ("past_plan", "all"):
         sub = s[(s["case_set"] == case_set)]
         if sub.empty:
@@ -1007,45 +1277,38 @@ def render_scores(result: BacktestResult, *, worst: int = 8) -> str:
         lines.append("")
         lines.append(f"Scores on {'past-plan cases' if case_set == 'past_plan' else 'all scored cases'} "
                      "(Brier and log score: lower is better; BSS vs the leave-one-out base rate)")
-        lines.append(f"  {'method':<22} {'n':>3} {'Brier':>7} {'log':>7} {'hit':>6} {'BSS':>7}")
+        lines.append(f"  {'method':<{width}} {'n':>3} {'Brier':>7} {'log':>7} {'hit':>6} {'BSS':>7}")
         for method in METHODS:
             m = sub[(sub["method"] == method)]
             if m.empty:
                 continue
             value = {(r["metric"], r["reference"]): r["value"] for _, r in m.iterrows()}
             bss = value.get(("brier_skill", BASE_RATE), np.nan)
-            lines.append(f"  {method:<22} {int(m['n'].iloc[0]):>3} {_f(value[('brier', '')]):>7} "
+            lines.append(f"  {_label(method):<{width}} {int(m['n'].iloc[0]):>3} {_f(value[('brier', '')]):>7} "
                          f"{_f(value[('log_score', '')]):>7} {_f(value[('hit_rate', '')], 2):>6} {_f(bss):>7}")
         paired = sub[(sub["metric"] == "brier_skill") & sub["method"].isin([POOLED, POOLED_CAL])
                      & (sub["reference"] != BASE_RATE)]
         if len(paired):
-            lines.append("  skill of the pooled probability against each call, on the cases both have:")
+            lines.append("  Brier skill of each pooled probability against the other and each call, on the cases "
+                         "both have:")
             for _, r in paired.iterrows():
-                lines.append(f"    {r['method']:<18} vs {r['reference']:<22} BSS {_f(r['value']):>7} "
-                             f"(n {int(r['n'])})")
+                lines.append(f"    {_label(r['method']):<{width - 2}} vs {_label(r['reference']):<{width - 2}} "
+                             f"BSS {_f(r['value']):>7} (n {int(r['n'])})")
     lines.append("  (the headline grade is the Eurostat rate-ratio grade: its hit rate is that row's)")
-    st = result.settings
-    lines.append("")
-    lines.append(f"Calibration: pooled spread factor {_f(st.get('spread'))} (fitted on rolling origins so the 80% "
-                 "interval covers 80%; each case uses the factor fitted without its own region)")
-    if len(result.spread):
-        lines.append(f"  {'horizon':>7} {'n':>5} {'80% before':>10} {'80% CV':>7} {'95% before':>10} {'95% CV':>7}")
-        for _, r in result.spread.iterrows():
-            lines.append(f"  {r['horizon']!s:>7} {int(r['n']):>5} {_f(r['coverage80_before'], 2):>10} "
-                         f"{_f(r['coverage80_after_cv'], 2):>7} {_f(r['coverage95_before'], 2):>10} "
-                         f"{_f(r['coverage95_after_cv'], 2):>7}")
+    lines += _render_calibration(result)
     cov = result.coverage_by_horizon
     if len(cov):
         allp = cov[cov["panel"] == "all"]
         horizons = sorted(allp["horizon"].unique())
         lines.append("")
-        lines.append("80% interval coverage by horizon on the rolling origins (both panels), per member "
-                     "(rows in brackets):")
-        lines.append(f"  {'member':<30}" + "".join(f"{'h=' + str(h):>13}" for h in horizons))
+        lines.append("80% interval coverage by horizon on the rolling origins (both panels, all pool types), per "
+                     "member (rows in brackets):")
+        lines.append(f"  {'member':<29}" + "".join(f"{'h=' + str(h):>12}" for h in horizons))
         for member in _member_order(allp["member"].unique()):
             m = allp[allp["member"] == member].set_index("horizon")
-            cells = [f"{_f(m['coverage80'].get(h), 2)} ({int(m['n'].get(h, 0))})" for h in horizons]
-            lines.append(f"  {member:<30}" + "".join(f"{cell:>13}" for cell in cells))
+            cells = [f"{_f(m['coverage80'].get(h), 2)} ({int(m['n'].get(h, 0))})" if h in m.index else "—"
+                     for h in horizons]
+            lines.append(f"  {member:<29}" + "".join(f"{cell:>12}" for cell in cells))
         lines.append("95% coverage (pooled before / calibrated CV) and median |log error| of the pooled median:")
         p0 = allp[allp["member"] == POOLED].set_index("horizon")
         p1 = allp[allp["member"] == POOLED_CAL].set_index("horizon")
@@ -1061,7 +1324,7 @@ def render_scores(result: BacktestResult, *, worst: int = 8) -> str:
         sub = rel[(rel["case_set"] == "past_plan")]
         for method in (POOLED, POOLED_CAL):
             m = sub[sub["method"] == method]
-            lines.append(f"  {method}: " + "; ".join(
+            lines.append(f"  {_label(method)}: " + "; ".join(
                 f"{r['bin']} n {int(r['n'])}" + (f" pred {r['mean_predicted']:.2f} obs {r['observed_frequency']:.2f}"
                                                    if r["n"] else "") for _, r in m.iterrows()))
     table1 = c[c["case_set"] == "taicang_13th"]
@@ -1083,7 +1346,8 @@ def render_scores(result: BacktestResult, *, worst: int = 8) -> str:
         for _, r in top.iterrows():
             lines.append(f"  {r['region']} {r['indicator']} {r['target_year']} (target {r['comparator']} "
                          f"{r['target']:g}, as of {r['as_of'][:4]}, latest {r['latest_value']:g} in "
-                         f"{int(r['latest_year'])}, {r['source']}): p {_f(r['probability'], 2)} → "
+                         f"{int(r['latest_year'])}, {r['source']}; {r['pool_type']} pool, h={int(r['horizon'])}, "
+                         f"spread x{_f(r['spread'], 2)}): p {_f(r['probability'], 2)} uncalibrated → "
                          f"{_f(r['probability_calibrated'], 2)} calibrated; outcome {r['outcome']:g} "
                          f"{'met' if r['met'] else 'missed'}; grade {r['grade']}")
     excl = c[c["status"] == "excluded"]
@@ -1097,6 +1361,41 @@ def render_scores(result: BacktestResult, *, worst: int = 8) -> str:
                  + f" (workers {st.get('workers')}, {st.get('n_draws')} draws per case, "
                    f"{st.get('rolling_draws')} per rolling origin, origin step {st.get('origin_step')})")
     return "\n".join(lines)
+
+
+def _render_calibration(result: BacktestResult) -> list[str]:
+    st, spread = result.settings, result.spread
+    lines = ["", ("Calibration: spread factor by pool type and horizon, fitted on the rolling origins so the pooled "
+                  "80% interval covers 80%")]
+    lines.append(f"  rule: a cell with >= {st.get('min_cell_rows', MIN_CELL_ROWS)} rows gets its own factor, else "
+                 f"horizons h+-1..h+-{st.get('max_horizon_pooling', MAX_HORIZON_POOLING)} of its pool type are "
+                 "pooled, else the pool type's factor, else the overall one;")
+    top = max(st.get("horizons", HORIZONS))
+    lines.append(f"  horizons beyond {top} use h={top}'s factor; a case uses the factors fitted without its own "
+                 "region; CV = each rolling row judged with the factors fitted without its region")
+    if not len(spread):
+        lines.append("  (no rolling origins: uncalibrated)")
+        return lines
+    lines.append(f"  {'pool type':<16} {'h':>3} {'n':>5} {'factor':>6} {'needed':>6} {'80% before':>10} "
+                 f"{'80% CV':>6} {'95% before':>10} {'95% CV':>6}  fitted on")
+    for _, r in spread.iterrows():
+        lines.append(f"  {r['pool_type']:<16} {r['horizon']!s:>3} {int(r['n']):>5} {_f(r['factor'], 2):>6} "
+                     f"{_f(r['required80'], 2):>6} {_f(r['coverage80_before'], 2):>10} "
+                     f"{_f(r['coverage80_after_cv'], 2):>6} {_f(r['coverage95_before'], 2):>10} "
+                     f"{_f(r['coverage95_after_cv'], 2):>6}  {r['basis']}")
+    lines.append("  (needed = the factor that cell alone would need in-sample; factor = what is used after the "
+                 "thin-cell rule)")
+    missing = [t for t in _assess.POOL_TYPES if t not in set(spread["pool_type"])]
+    if missing:
+        lines.append(f"  no rolling origin has a {', '.join(missing)} pool: those use the overall factor "
+                     f"{_f(result.calibration.overall, 3)}")
+    c = result.cases
+    past = c[(c["status"] == "scored")]
+    if len(past):
+        counts = past.groupby("pool_type")["horizon"].agg(lambda h: ", ".join(
+            f"h={int(k)} x{n}" for k, n in h.astype(int).value_counts().sort_index().items()))
+        lines.append("  scored cases by pool type and horizon: " + "; ".join(f"{t}: {v}" for t, v in counts.items()))
+    return lines
 
 
 def _member_order(members) -> list[str]:

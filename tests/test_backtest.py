@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from taicang_analysis import backtest, io, scoring
-from taicang_analysis.assess import Pool, TargetSpec, assess
+from taicang_analysis.assess import ALL, POOL_TYPES, Calibration, Pool, TargetSpec, assess
 
 COLUMNS = ["collection", "region", "indicator", "year", "value", "unit", "qualifier", "status", "value_printed",
            "unit_printed", "derivation", "publisher", "document", "url", "published", "published_basis", "quote",
@@ -203,14 +203,20 @@ def test_world_case_uses_reference_class_without_aggregates(world, cases):
             assert "World" not in set(cls.matches["region"])
 
 
-def test_calibrated_probability_is_assess_with_that_spread(world, cases):
-    case = cases.loc["t:w03"]
-    run = backtest.assess_case(world, case, spread=1.4, n_draws=N_DRAWS)
+@pytest.mark.parametrize("spread", [1.4, Calibration.from_factors(
+    {("with_reference", 5): 1.3, ("with_reference", 7): 1.9, ("own_models_only", ALL): 0.7}, overall=1.1)])
+def test_calibrated_probability_is_assess_with_that_spread(world, cases, spread):
+    case = cases.loc["t:w03"]  # with_reference, horizon 7 (latest 2003 -> 2010): factor 1.9
+    run = backtest.assess_case(world, case, spread=spread, n_draws=N_DRAWS)
     prep = backtest.prepare_case(world, case)
     direct = assess(prep["series"], prep["target"], kind=prep["kind"], direction=prep["direction"],
                     bounds=prep["bounds"], as_of=prep["as_of"], panels=prep["panels"],
-                    exclude_regions=(prep["region"],), pool=Pool(spread=1.4), n_draws=N_DRAWS)
+                    exclude_regions=(prep["region"],), pool=Pool(spread=spread), n_draws=N_DRAWS)
     assert run.record["probability_calibrated"] == direct.probability
+    assert (run.record["lower_calibrated"], run.record["upper_calibrated"]) == (
+        direct.projection["lower"], direct.projection["upper"])
+    assert run.record["pool_type"] == "with_reference" and case["horizon"] == 7
+    assert run.record["spread"] == (1.4 if isinstance(spread, float) else 1.9)
     assert run.record["probability"] == backtest.assess_case(world, case, n_draws=N_DRAWS).record["probability"]
 
 
@@ -353,10 +359,14 @@ def test_run_backtest_tables(result):
     brier = s[(s["case_set"] == "past_plan") & (s["metric"] == "brier") & (s["method"] == backtest.POOLED)]
     assert brier["value"].iloc[0] == pytest.approx(scoring.brier(past["probability"], past["met"]))
     assert set(result.coverage_by_horizon["member"]) >= {backtest.POOLED, backtest.POOLED_CAL}
-    assert result.settings["spread"] > 0 and list(result.timing["stage"])[-1] == "total (wall)"
+    assert result.settings["spread"] == result.calibration.overall > 0
+    assert list(result.timing["stage"])[-1] == "total (wall)"
+    assert {"with_reference", "own_models_only"} <= set(result.spread["pool_type"])
+    assert Calibration.from_frame(result.calibration.to_frame()) == result.calibration
     text = backtest.render_scores(result)
     for heading in ("Scores on past-plan cases", "Calibration", "coverage by horizon", "Reliability",
-                    "Worst cases", "Excluded", "Timing"):
+                    "Worst cases", "Excluded", "Timing", "pooled, uncalibrated (pre-registered)",
+                    "pooled, calibrated (CV)", "by pool type and horizon"):
         assert heading in text
 
 
@@ -381,11 +391,36 @@ def test_run_backtest_is_deterministic(world, result):
         pd.testing.assert_frame_equal(getattr(result, name), getattr(again, name))
 
 
-def test_calibrated_cases_use_a_factor_fitted_without_their_region(world, result):
-    loo = result.spread_loo.set_index("group")["spread_without"]
-    for _, r in result.cases[result.cases["status"] == "scored"].iterrows():
-        expected = loo.get(r["region"], result.settings["spread"])
-        assert r["spread"] == pytest.approx(expected)
+def test_calibrated_cases_use_the_factors_fitted_without_their_region(world, result):
+    """Each case: the factor for its pool type and horizon from the calibration fitted without its region."""
+    fit = backtest.fit_calibration(result.rolling)
+    assert fit.calibration == result.calibration
+    scored = result.cases[result.cases["status"] == "scored"]
+    assert set(scored["pool_type"]) <= set(POOL_TYPES) and (scored["pool_type"] != "").all()
+    for _, r in scored.iterrows():
+        without = fit.for_region(r["region"])
+        assert r["spread"] == without.factor(r["pool_type"], int(r["horizon"]))
+        if r["region"] != "Taicang":  # a region the rolling origins saw is calibrated without its own rows
+            assert without is not fit.calibration
+
+
+def test_rolling_pool_type_follows_the_references_reach(result):
+    """A row is with_reference iff a reference class is in the pool at that horizon; the references reach
+    the first horizons of an origin, so with_reference horizons come before own_models_only ones."""
+    ro = result.rolling
+    assert set(ro.loc[ro["member"] == backtest.POOLED, "pool_type"]) == {"with_reference", "own_models_only"}
+    assert set(ro["horizon"]) <= set(backtest.HORIZONS) and max(backtest.HORIZONS) == 10
+    key = ["panel", "region", "origin", "horizon"]
+    in_pool = ro[ro["member"].str.startswith("reference_class") & (ro["weight"] > 0)].groupby(key).size()
+    pooled = ro[ro["member"] == backtest.POOLED].set_index(key)
+    has_ref = pooled.index.isin(in_pool.index)
+    assert ((pooled["pool_type"] == "with_reference") == has_ref).all()
+    for _, g in pooled.reset_index().groupby(["panel", "region", "origin"]):
+        types = g.sort_values("horizon")["pool_type"].tolist()
+        assert types == sorted(types, key=lambda t: t != "with_reference")
+    members = ro[ro["member"] != backtest.POOLED]
+    weights = members.groupby(key)["weight"].sum()
+    assert np.allclose(weights.loc[pooled.index], 1.0)  # the weights of each horizon's pool sum to 1
 
 
 def test_real_cases_listing():

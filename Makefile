@@ -19,7 +19,9 @@ $(STAMP): requirements.lock
 	$(PY) -c "import sysconfig, pathlib; pathlib.Path(sysconfig.get_paths()['purelib'], 'taicang_analysis.pth').write_text('$(CURDIR)\n')"
 	touch $(STAMP)
 
-brief: $(STAMP)  ## build the data and print the brief (targets, latest values, assessments)
+brief: $(STAMP)  ## build the data, fit the calibration (backtest), print the brief (targets, values, assessments)
+	$(PY) -m taicang_analysis data > /dev/null
+	$(PY) -m taicang_analysis backtest --no-progress | sed -n '/^Scores on past-plan/,/^$$/p'
 	$(PY) -m taicang_analysis brief
 
 data: $(STAMP)  ## validate data/raw and rebuild data/processed

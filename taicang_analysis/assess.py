@@ -624,8 +624,10 @@ def assess(series: pd.Series, target: TargetSpec, *, kind: str, direction: str =
         reason = f"the target year {target.year} is not after the latest observation ({latest_year})"
     elif not members:
         pooled, probability, projection, earliest = None, None, None, None
-        reason = ("no model could be fitted and no reference class matched: "
-                  f"{obs.size} observation(s) carry no spread of their own")
+        why_refs = ("no reference panel holds this indicator" if not panels
+                    else "no reference class matched (see not_computed)")
+        reason = (f"no model could be fitted ({obs.size} observation(s) carry no spread of their own; models need "
+                  f"{min(models.MIN_OBS.values())}) and {why_refs}")
     else:
         pooled = _pool(members, n_draws, pool.spread, kind, bounds, latest_year=latest_year)
         col = pooled.years.index(target.year)

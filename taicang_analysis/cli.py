@@ -97,7 +97,7 @@ def _cmd_assess(args) -> int:
 
     from . import assess as assess_mod
     from . import io, plan_assessment, registry, report, scenarios
-    pool = _pool(args)
+    pool, pool_basis = _pool(args)
     _check_as_of(args)
     if args.draws < 100:
         raise UsageError(f"--draws: n_draws must be at least 100; got {args.draws}")
@@ -155,6 +155,7 @@ def _cmd_assess(args) -> int:
                 "the reference panels hold R&D intensity (% of GDP): they fit an R&D-intensity series only; "
                 "pass --reference none for any other indicator"])
         requirement, alternatives, name = None, [], args.series
+    a = plan_assessment._with_notes(a, list(a.notes) + [f"pool: {pool_basis}"])
     if args.json:
         out = a.to_dict()
         if requirement is not None:
@@ -183,10 +184,22 @@ def _check_as_of(args) -> None:
         raise UsageError(f"--as-of {args.as_of!r}: not a date (YYYY-MM-DD) or a year ({exc})") from None
 
 
+def _calibration(choice: str | None):
+    from . import plan_assessment
+    try:
+        return plan_assessment.load_calibration(choice)
+    except (FileNotFoundError, ValueError, KeyError) as exc:
+        raise UsageError(f"--calibration: {exc}") from None
+
+
 def _pool(args):
     from .assess import Pool
+    spread, basis = args.spread, f"spread factor {args.spread:g} (--spread)"
+    if args.spread == 1.0:
+        spread, basis = _calibration(getattr(args, "calibration", None))
+        spread = 1.0 if spread is None else spread
     try:
-        return Pool(reference=args.pool_reference, spread=args.spread)
+        return Pool(reference=args.pool_reference, spread=spread), basis
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 
@@ -197,7 +210,7 @@ BACKTEST_TABLES = ("cases", "rolling", "scores", "reliability", "coverage_by_hor
 def _cmd_backtest(args) -> int:
     import json
 
-    from . import backtest, io
+    from . import backtest, io, plan_assessment
     for name, value, low in (("--draws", args.draws, 100), ("--rolling-draws", args.rolling_draws, 100),
                              ("--origin-step", args.origin_step, 1), ("--workers", args.workers, 1)):
         if value < low:
@@ -218,6 +231,7 @@ def _cmd_backtest(args) -> int:
         if bar is not None:
             bar.close()
     tables = {f"backtest_{name}.csv": io.frame_to_csv_bytes(getattr(result, name)) for name in BACKTEST_TABLES}
+    tables[plan_assessment.CALIBRATION_FILE] = io.frame_to_csv_bytes(result.calibration.to_frame())
     written = io.write_tables_atomically(tables)
     if args.json:
         out = {name: json.loads(getattr(result, name).to_json(orient="records", force_ascii=False))
@@ -238,6 +252,7 @@ def _cmd_brief(args) -> int:
     # Until the notebook brief exists, the brief is: build the data, the target table,
     # and one assessment per Table 2 target.
     from . import io, plan_assessment, report
+    from .assess import Pool
     _check_as_of(args)
     _cmd_data(argparse.Namespace(raw_dir=None, out_dir=None))
     print()
@@ -245,11 +260,14 @@ def _cmd_brief(args) -> int:
     print(f"Taicang's {args.year} targets beside the latest published values")
     print(report.render_target_table(report.target_table(targets, known, target_year=args.year)))
     observations = io.read_processed("observations.csv")
+    cal, basis = _calibration(args.calibration)
+    pool = Pool(spread=cal) if cal is not None else Pool()
     assessments = plan_assessment.assess_plan(observations, targets, target_year=args.year, as_of=args.as_of,
-                                              n_draws=args.draws, seed=args.seed)
+                                              pool=pool, n_draws=args.draws, seed=args.seed)
     print()
     print("Assessments (grade = Eurostat rate ratio on the latest 5-year window; probability = pooled models and "
           "reference classes; `python -m taicang_analysis assess --indicator ID` gives the details)")
+    print(f"Probabilities: {basis}")
     print(report.render_assessment_table(report.assessment_table(assessments)))
     return 0
 
@@ -295,7 +313,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--draws", type=int, default=10_000, help="predictive draws per model (default 10000)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--pool-reference", type=float, default=0.5, help="weight of the reference classes in the pool")
-    p.add_argument("--spread", type=float, default=1.0, help="spread factor applied to the pooled draws")
+    p.add_argument("--spread", type=float, default=1.0,
+                   help="one spread factor for the pooled draws (default: the backtest's calibration by pool type "
+                        "and horizon when it has been fitted, else 1)")
+    p.add_argument("--calibration", default=None,
+                   help="calibration table (default data/processed/backtest_calibration.csv if present; 'none' = off)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=_cmd_assess)
     p = sub.add_parser("backtest", help="the method's track record: past plan targets and rolling origins, scored")
@@ -312,6 +334,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", default=None, help="date (YYYY-MM-DD) or year: use only what was known then")
     p.add_argument("--draws", type=int, default=10_000)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--calibration", default=None,
+                   help="calibration table (default data/processed/backtest_calibration.csv if present; 'none' = off)")
     p.set_defaults(func=_cmd_brief)
     return parser
 

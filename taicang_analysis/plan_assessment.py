@@ -171,3 +171,28 @@ def assess_indicator(observations: pd.DataFrame, targets: pd.DataFrame, indicato
         raise ValueError(f"no {target_year} target for {ind.id} in {region}'s plan")
     return assess_target(observations, rows.iloc[0], as_of=as_of, reference=reference, pool=pool,
                          n_draws=n_draws, seed=seed)
+
+
+CALIBRATION_FILE = "backtest_calibration.csv"
+
+
+def load_calibration(choice: str | None = None):
+    """(Calibration or None, a sentence saying which) for ``choice``: None = the backtest's table in
+    data/processed if it has been fitted, "none" = uncalibrated, or a path to such a table."""
+    from pathlib import Path
+
+    from . import io
+    from .assess import Calibration
+    if choice == "none":
+        return None, "uncalibrated (calibration 'none')"
+    path = io.PROCESSED_DIR / CALIBRATION_FILE if choice is None else Path(choice)
+    if not path.exists():
+        if choice is not None:
+            raise FileNotFoundError(f"{choice}: no such file")
+        return None, ("uncalibrated: no calibration fitted yet (`make backtest` fits it on rolling origins; "
+                      "`make brief` runs it)")
+    try:
+        cal = Calibration.from_frame(io.read_processed(path.name, path.parent))
+    except (ValueError, KeyError) as exc:
+        raise ValueError(f"{path}: not a calibration table ({exc})") from None
+    return cal, f"spread calibrated by pool type and horizon on rolling origins ({path.name})"

@@ -108,6 +108,10 @@ def render_assessment(a, requirement=None, name: str | None = None, alternatives
         lines.append(f"  pooled projection {p['year']}: median {fmt(p['median'])}, {p['level']:.0%} interval "
                      f"[{fmt(p['lower'])}, {fmt(p['upper'])}]; pool: "
                      + ", ".join(f"{x['member']} {x['weight']:.2f}" for x in d["pool"]))
+    sp = d.get("spread")
+    if sp and str(t["year"]) in sp["factors"]:
+        lines.append(f"  spread: {sp['pool_type']} pool, factor {sp['factors'][str(t['year'])]:.2f} in {t['year']}"
+                     + (" (calibrated on rolling origins)" if sp["calibrated"] else " (uncalibrated)"))
     prob = "—" if d["probability"] is None else f"{d['probability']:.0%}"
     lines.append(f"  probability of meeting the target: {prob} ({d['probability_reason']})")
     if d["earliest_year"]:

@@ -110,3 +110,15 @@ def test_revisions_lists_the_history(capsys):
     assert cli.main(["revisions", "--region", "Taicang"]) == 0
     out = capsys.readouterr().out
     assert "Taicang rd_intensity 2015" in out and "2.35" in out and "(current)" in out
+
+
+def test_assess_says_which_spread_it_used_and_rejects_a_bad_calibration_file(tmp_path, capsys):
+    assert cli.main(["assess", "--indicator", "rd_intensity", "--draws", "500", "--calibration", "none"]) == 0
+    out = capsys.readouterr().out
+    assert "uncalibrated" in out and "factor 1.00" in out
+    bad = tmp_path / "cal.csv"
+    bad.write_text("pool_type,horizon,factor\nwith_reference,1,-2\n", encoding="utf-8")
+    assert cli.main(["assess", "--indicator", "rd_intensity", "--calibration", str(bad)]) == 2
+    assert "--calibration" in capsys.readouterr().err
+    assert cli.main(["assess", "--indicator", "rd_intensity", "--calibration", str(tmp_path / "none.csv")]) == 2
+    assert "no such file" in capsys.readouterr().err

@@ -88,6 +88,18 @@ def _empty_required(rec: dict, required: tuple[str, ...], checked_elsewhere: tup
             for c in required if not rec[c] and c not in checked_elsewhere]
 
 
+def _indicator(rec: dict, file: str, line: int, problems: list[Problem]) -> registry.Indicator | None:
+    """The row's registry indicator; an unknown id is recorded as a problem."""
+    if not rec["indicator"]:
+        return None
+    try:
+        return registry.get(rec["indicator"])
+    except registry.UnknownIndicator:
+        problems.append(Problem(file, line, "indicator", rec["indicator"],
+                                "unknown indicator (see `python -m taicang_analysis indicators`)"))
+        return None
+
+
 def _check_date(text: str, file: str, row: int, column: str, today: dt.date) -> tuple[dt.date | None, list[Problem]]:
     if not text:
         return None, [Problem(file, row, column, text, "publication date is missing (YYYY-MM-DD required)")]
@@ -164,13 +176,7 @@ def check_observations(frame: pd.DataFrame, file: str, *, collection: str, today
     rows = []
     for line, rec in _records(frame):
         row_problems = _empty_required(rec, OBSERVATION_REQUIRED, ("value", "published"), file, line)
-        ind = None
-        if rec["indicator"]:
-            try:
-                ind = registry.get(rec["indicator"])
-            except registry.UnknownIndicator:
-                row_problems.append(Problem(file, line, "indicator", rec["indicator"],
-                                            "unknown indicator (see `python -m taicang_analysis indicators`)"))
+        ind = _indicator(rec, file, line, row_problems)
         year = None
         if rec["year"] and not _YEAR.match(rec["year"]):
             row_problems.append(Problem(file, line, "year", rec["year"], "year must be four digits"))
@@ -240,12 +246,7 @@ def check_targets(frame: pd.DataFrame, file: str, *, today: dt.date) -> tuple[pd
     rows = []
     for line, rec in _records(frame):
         row_problems = _empty_required(rec, TARGET_REQUIRED, ("target", "published"), file, line)
-        ind = None
-        if rec["indicator"]:
-            try:
-                ind = registry.get(rec["indicator"])
-            except registry.UnknownIndicator:
-                row_problems.append(Problem(file, line, "indicator", rec["indicator"], "unknown indicator"))
+        ind = _indicator(rec, file, line, row_problems)
         if rec["target_year"] and not _YEAR.match(rec["target_year"]):
             row_problems.append(Problem(file, line, "target_year", rec["target_year"], "year must be four digits"))
         set_year = rec.get("set_year", "")

@@ -138,7 +138,9 @@ def render_assessment(a, requirement=None, name: str | None = None, alternatives
 
 
 def registry_unit(a) -> str:
-    return registry.get(a.indicator).unit if a.indicator in registry.BY_ID else ""
+    """The unit of a change per year: percentage points for a share in %."""
+    unit = registry.get(a.indicator).unit if a.indicator in registry.BY_ID else ""
+    return "pp" if unit == "%" else unit
 
 
 def assessment_table(assessments, names: dict[str, str] | None = None) -> pd.DataFrame:

@@ -373,8 +373,12 @@ def _member_dict(member, target_year: int) -> dict:
     out = {"model": member.model, **at}
     if getattr(member, "growth", None) is not None:
         out["growth"] = member.growth
-    if hasattr(member, "rule"):
-        out["rule"] = member.rule
+    classes = getattr(member, "classes", ())
+    if classes:  # the matching rule, with the numbers used, at the target year's horizon
+        k = target_year - (member.years[0] - 1)
+        chosen = next((c for c in classes if c.k == k), classes[-1])
+        out["rule"] = chosen.rule
+        out["n_matches"] = int(len(chosen.matches))
     return out
 
 

@@ -147,7 +147,8 @@ def _cmd_assess(args) -> int:
         spec = assess_mod.TargetSpec(args.target, args.target_year, args.comparator, args.tolerance)
         try:
             a = assess_mod.assess(series, spec, kind=args.kind, direction=args.direction, as_of=args.as_of,
-                                  panels=panels, pool=pool, n_draws=args.draws, seed=args.seed)
+                                  panels=panels, exclude_regions=tuple(args.exclude_region), pool=pool,
+                                  n_draws=args.draws, seed=args.seed)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         if panels:
@@ -304,6 +305,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", default=None, help="date (YYYY-MM-DD) or year: use only what was known then")
     p.add_argument("--reference", choices=("cn_provinces", "world", "all", "none"), default="all",
                    help="reference panels for the reference class")
+    p.add_argument("--exclude-region", action="append", default=[], metavar="REGION",
+                   help="leave this region out of the reference classes (e.g. the series' own region; repeatable)")
     p.add_argument("--denominator-growth", type=float, default=None,
                    help="growth of the ratio's denominator (e.g. GDP) per year as a fraction, for 'what it takes' "
                         "(default: its observed growth)")

@@ -103,6 +103,8 @@ def render_assessment(a, requirement=None, name: str | None = None, alternatives
             continue
         lines.append(f"    {mdl['model']:<28} {mdl['year']} median {fmt(mdl['median'])} "
                      f"[{fmt(mdl['lower'])}, {fmt(mdl['upper'])}] ({mdl['level']:.0%})")
+        if "rule" in mdl:
+            lines.append(f"      {mdl['n_matches']} matches; {mdl['rule']}")
     if d["projection"]:
         p = d["projection"]
         lines.append(f"  pooled projection {p['year']}: median {fmt(p['median'])}, {p['level']:.0%} interval "

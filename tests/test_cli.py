@@ -122,3 +122,16 @@ def test_assess_says_which_spread_it_used_and_rejects_a_bad_calibration_file(tmp
     assert "--calibration" in capsys.readouterr().err
     assert cli.main(["assess", "--indicator", "rd_intensity", "--calibration", str(tmp_path / "none.csv")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_a_researcher_can_leave_the_series_own_region_out_of_the_reference_class(tmp_path, capsys):
+    f = tmp_path / "cn.csv"
+    f.write_text("year,value\n2009,1.66\n2010,1.71\n2011,1.78\n2012,1.91\n2013,1.99\n2014,2.02\n2015,2.06\n",
+                 encoding="utf-8")
+    base = ["assess", "--series", str(f), "--target", "2.5", "--target-year", "2020", "--kind", "share",
+            "--as-of", "2015", "--reference", "world", "--calibration", "none", "--draws", "2000", "--json"]
+    with_china = _json(capsys, base)
+    without = _json(capsys, base + ["--exclude-region", "China"])
+    rule = next(m["rule"] for m in without["models"] if m["model"] == "reference_class:world")
+    assert "excluding China" in rule
+    assert with_china["projection"] != without["projection"]

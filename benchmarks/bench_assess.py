@@ -20,7 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 t0 = time.perf_counter()
-from taicang_analysis import build, io, plan_assessment  # noqa: E402
+from taicang_analysis.data import build
+from taicang_analysis.data import io
+from taicang_analysis.assessment import plans as plan_assessment  # noqa: E402
 
 import_seconds = time.perf_counter() - t0
 
@@ -55,8 +57,8 @@ def main() -> None:
     print(f"assess rd_intensity alone: {one_s:.3f} s (probability {rd.probability:.3f})")
 
     cmd = [sys.executable, "-m", "taicang_analysis", "assess", "--indicator", "rd_intensity", "--json"]
-    imp = [sys.executable, "-c", "import taicang_analysis.cli, taicang_analysis.plan_assessment, "
-                                 "taicang_analysis.scenarios, taicang_analysis.io"]
+    imp = [sys.executable, "-c", "import taicang_analysis.cli, taicang_analysis.assessment.plans, "
+                                 "taicang_analysis.assessment.scenarios, taicang_analysis.data.io"]
     cli_times, imp_times = [], []
     for _ in range(3):
         start = time.perf_counter()

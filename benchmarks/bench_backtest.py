@@ -17,7 +17,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 def main() -> None:
     start = time.perf_counter()
-    from taicang_analysis import backtest, build, io
+    from taicang_analysis.evaluation import backtest
+    from taicang_analysis.data import build
+    from taicang_analysis.data import io
 
     tables = build.build_tables(io.read_raw())
     print(f"imports + data build: {time.perf_counter() - start:.1f} s")

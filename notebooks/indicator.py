@@ -29,8 +29,11 @@ denominator_growth = None  # growth per year of the ratio's denominator (e.g. GD
 calibration = "none"  # "none" = uncalibrated spread; None = the backtest's calibration (`make backtest`) if fitted
 
 # %% papermill={"duration": 2.202072, "end_time": "2026-11-25T01:32:02.853380+00:00", "exception": false, "start_time": "2026-11-25T01:32:00.651308+00:00", "status": "completed"}
-from taicang_analysis import io, plan_assessment, plots, report
-from taicang_analysis.assess import Pool
+from taicang_analysis.data import io
+from taicang_analysis.assessment import plans as plan_assessment
+from taicang_analysis.present import figures as plots
+from taicang_analysis.present import text as report
+from taicang_analysis.assessment.assess import Pool
 
 observations = io.read_processed("observations.csv")
 targets = io.read_processed("targets.csv")

@@ -118,7 +118,7 @@ DATA = SHARED / "data"
 RAW = ROOT / "data" / "raw"
 sys.path.insert(0, str(ROOT))
 
-from taicang_analysis import registry  # noqa: E402  (the script sits outside the package)
+from taicang_analysis.data import registry  # noqa: E402  (the script sits outside the package)
 
 #: the day this conversion was made: no publication date may lie after it
 CUTOFF = _dt.date(2026, 11, 25)

@@ -17,7 +17,7 @@ class UsageError(Exception):
 
 
 def _cmd_data(args) -> int:
-    from . import build, io
+    from .data import build, io
     raw = io.read_raw(args.raw_dir) if args.raw_dir else io.read_raw()
     tables = build.build_tables(raw)
     written = io.write_tables_atomically(build.serialise(tables), args.out_dir or io.PROCESSED_DIR)
@@ -32,26 +32,26 @@ def _cmd_data(args) -> int:
 
 
 def _load_processed():
-    from . import io
+    from .data import io
     return io.read_processed("targets.csv"), io.read_processed("known_values.csv")
 
 
 def _cmd_targets(args) -> int:
-    from . import report
+    from .present import text as report
     targets, known = _load_processed()
     print(report.render_target_table(report.target_table(targets, known, target_year=args.year)))
     return 0
 
 
 def _cmd_indicators(args) -> int:
-    from . import registry
+    from .data import registry
     for ind in registry.INDICATORS:
         print(f"{ind.id:<40} {ind.unit:<10} {ind.kind:<12} {ind.name_zh} / {ind.name_en}")
     return 0
 
 
 def _cmd_revisions(args) -> int:
-    from . import io
+    from .data import io
     rev = io.read_processed("revisions.csv")
     if args.region:
         rev = rev[rev["region"] == args.region]
@@ -95,8 +95,11 @@ def _read_series_file(path: str):
 def _cmd_assess(args) -> int:
     import json
 
-    from . import assess as assess_mod
-    from . import io, plan_assessment, registry, report, scenarios
+    from .assessment import assess as assess_mod
+    from .assessment import plans as plan_assessment
+    from .assessment import scenarios
+    from .data import io, registry
+    from .present import text as report
     pool, pool_basis = _pool(args)
     _check_as_of(args)
     if args.draws < 100:
@@ -176,7 +179,7 @@ def _json_default(value):
 
 
 def _check_as_of(args) -> None:
-    from .plan_assessment import as_of_date
+    from .assessment.plans import as_of_date
     if args.as_of is None:
         return
     try:
@@ -186,7 +189,7 @@ def _check_as_of(args) -> None:
 
 
 def _calibration(choice: str | None):
-    from . import plan_assessment
+    from .assessment import plans as plan_assessment
     try:
         return plan_assessment.load_calibration(choice)
     except (FileNotFoundError, ValueError, KeyError) as exc:
@@ -194,7 +197,7 @@ def _calibration(choice: str | None):
 
 
 def _pool(args):
-    from .assess import Pool
+    from .assessment.assess import Pool
     spread, basis = args.spread, f"spread factor {args.spread:g} (--spread)"
     if args.spread == 1.0:
         spread, basis = _calibration(getattr(args, "calibration", None))
@@ -211,7 +214,9 @@ BACKTEST_TABLES = ("cases", "rolling", "scores", "reliability", "coverage_by_hor
 def _cmd_backtest(args) -> int:
     import json
 
-    from . import backtest, io, plan_assessment
+    from .assessment import plans as plan_assessment
+    from .data import io
+    from .evaluation import backtest
     for name, value, low in (("--draws", args.draws, 100), ("--rolling-draws", args.rolling_draws, 100),
                              ("--origin-step", args.origin_step, 1), ("--workers", args.workers, 1)):
         if value < low:
@@ -252,8 +257,10 @@ def _cmd_backtest(args) -> int:
 def _cmd_brief(args) -> int:
     # Until the notebook brief exists, the brief is: build the data, the target table,
     # and one assessment per Table 2 target.
-    from . import io, plan_assessment, report
-    from .assess import Pool
+    from .assessment import plans as plan_assessment
+    from .data import io
+    from .present import text as report
+    from .assessment.assess import Pool
     _check_as_of(args)
     _cmd_data(argparse.Namespace(raw_dir=None, out_dir=None))
     print()
@@ -344,8 +351,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .io import RawFileError
-    from .validate import RawDataError
+    from .data.io import RawFileError
+    from .data.validate import RawDataError
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

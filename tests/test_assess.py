@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
-from taicang_analysis.assess import STATUSES, Pool, TargetSpec, assess
+from taicang_analysis.assessment.assess import STATUSES, Pool, TargetSpec, assess
 
 N_DRAWS = 2_000
 

@@ -16,8 +16,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from taicang_analysis import backtest, io, scoring
-from taicang_analysis.assess import ALL, POOL_TYPES, Calibration, Pool, TargetSpec, assess
+from taicang_analysis.evaluation import backtest
+from taicang_analysis.data import io
+from taicang_analysis.evaluation import scoring
+from taicang_analysis.assessment.assess import ALL, POOL_TYPES, Calibration, Pool, TargetSpec, assess
 
 COLUMNS = ["collection", "region", "indicator", "year", "value", "unit", "qualifier", "status", "value_printed",
            "unit_printed", "derivation", "publisher", "document", "url", "published", "published_basis", "quote",

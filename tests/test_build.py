@@ -9,7 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from taicang_analysis import build, cli, io, plan
+from taicang_analysis.data import build
+from taicang_analysis import cli
+from taicang_analysis.data import io
+from taicang_analysis.data import plan_text as plan
 
 
 @pytest.fixture(scope="module")

@@ -10,19 +10,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from taicang_analysis import backtest, models
-from taicang_analysis.assess import (
+from taicang_analysis.evaluation import backtest
+from taicang_analysis.forecast import models
+from taicang_analysis.assessment.assess import TargetSpec, assess
+from taicang_analysis.forecast.pooling import (
     ALL,
     Calibration,
     CalibrationCell,
     Pool,
-    TargetSpec,
-    _pool,
-    _widen,
-    assess,
     pool_type_of,
 )
-from taicang_analysis.io import frame_to_csv_bytes
+from taicang_analysis.forecast.pooling import pool_draws as _pool
+from taicang_analysis.forecast.pooling import widen as _widen
+from taicang_analysis.data.io import frame_to_csv_bytes
 
 YEARS = (2021, 2022, 2023)
 LATEST = 2020

@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from taicang_analysis import cli, io
+from taicang_analysis import cli
+from taicang_analysis.data import io
 
 
 @pytest.fixture(scope="module", autouse=True)

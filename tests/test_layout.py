@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from taicang_analysis import io
+from taicang_analysis.data import io
 
 ROOT = io.PROJECT_ROOT
 
@@ -51,12 +51,12 @@ def test_expected_folders_exist():
 
 
 def test_only_io_touches_the_disk_and_nothing_writes_into_data_raw():
-    for path in (ROOT / "taicang_analysis").glob("*.py"):
+    for path in (ROOT / "taicang_analysis").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         if path.name not in ("io.py", "cli.py"):
             assert not re.search(r"\bopen\(|\.write_text\(|\.write_bytes\(|to_csv\(", text), path.name
         assert not re.search(r"RAW_DIR[^\n]*\b(write|unlink|replace|rename)", text), path.name
-    io_text = (ROOT / "taicang_analysis" / "io.py").read_text(encoding="utf-8")
+    io_text = (ROOT / "taicang_analysis" / "data" / "io.py").read_text(encoding="utf-8")
     assert "write_tables_atomically(tables: dict[str, bytes], out_dir: Path = PROCESSED_DIR)" in io_text
 
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from taicang_analysis.methods import (
+from taicang_analysis.methods.progress import (
     Span,
     Target,
     cagr,

@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from taicang_analysis import models
-from taicang_analysis.models import MIN_OBS, MODELS, Forecast, Skipped, fit_all, fit_forecast
+from taicang_analysis.forecast import models
+from taicang_analysis.forecast.models import MIN_OBS, MODELS, Forecast, Skipped, fit_all, fit_forecast
 
 COUNTY_YEARS = np.array([2010, 2015, 2018, 2020])
 TEN_IRREGULAR = np.array([2005, 2006, 2008, 2009, 2010, 2012, 2014, 2015, 2018, 2020])

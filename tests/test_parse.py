@@ -8,7 +8,7 @@ Sources of the text forms (cited per block):
 
 import pytest
 
-from taicang_analysis.parse import (
+from taicang_analysis.data.parse import (
     ParseError, UnitError, canonical_unit, convert_unit, earlier_from_change, find_numbers,
     later_from_change, parse_change, parse_number, period_end_year, unit_dimension,
 )

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from taicang_analysis.parse import (
+from taicang_analysis.data.parse import (
     StatedChange, UnitError, convert_unit, earlier_from_change, later_from_change, parse_number,
 )
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from taicang_analysis import registry
-from taicang_analysis.plan import (
+from taicang_analysis.data import registry
+from taicang_analysis.data.plan_text import (
     NAME_TO_ID, ExtractionError, extract_baselines, extract_table1, extract_table2,
 )
 

@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from taicang_analysis import build, io
-from taicang_analysis import plan_assessment as pa
+from taicang_analysis.data import build
+from taicang_analysis.data import io
+from taicang_analysis.assessment import plans as pa
 
 N_DRAWS = 2_000
 AS_OF = "2021-06-30"

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from taicang_analysis import cli, io
+from taicang_analysis import cli
+from taicang_analysis.data import io
 
 HERE = Path(__file__).parent
 CORPUS = HERE / "malformed"

@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from taicang_analysis.models import Skipped, fit_all
-from taicang_analysis.reference import (ReferenceClass, ReferenceForecast, build_reference_class,
+from taicang_analysis.forecast.models import Skipped, fit_all
+from taicang_analysis.forecast.reference import (ReferenceClass, ReferenceForecast, build_reference_class,
                                         recent_growth, reference_forecast)
 
 YEARS = range(2010, 2017)

@@ -5,8 +5,8 @@ import math
 import pandas as pd
 import pytest
 
-from taicang_analysis import scenarios
-from taicang_analysis.scenarios import ratio_path, required_numerator_growth, requirement
+from taicang_analysis.assessment import scenarios
+from taicang_analysis.assessment.scenarios import ratio_path, required_numerator_growth, requirement
 
 RD = pd.Series({2015: 2.35, 2020: 3.34}, name="rd_intensity")
 # hand-made GDP (亿元): 1100 in 2020, 1210 in 2022 -> 4.88 %/yr since the latest ratio year
@@ -128,7 +128,7 @@ def test_decompositions_cover_the_plan_ratios():
 # -- user-set scenarios ---------------------------------------------------------------
 
 def _rd_assessment(n_obs: int):
-    from taicang_analysis.assess import TargetSpec, assess
+    from taicang_analysis.assessment.assess import TargetSpec, assess
     series = pd.Series({2014: 2.4, 2016: 2.6, 2018: 2.9, 2020: 3.34}).iloc[-n_obs:]
     return assess(series, TargetSpec(4.2, 2025), kind="share", n_draws=2000, seed=1)
 

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from taicang_analysis import scoring
+from taicang_analysis.evaluation import scoring
 
 P = [0.9, 0.2, 0.5]
 Y = [1, 0, 1]

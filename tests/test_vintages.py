@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from taicang_analysis import vintages
+from taicang_analysis.data import vintages
 
 
 def _obs(*rows):

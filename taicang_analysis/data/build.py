@@ -13,7 +13,8 @@ import datetime as dt
 
 import pandas as pd
 
-from . import plan, registry
+from . import plan_text as plan
+from . import registry
 from .io import Document, RawInputs, frame_to_csv_bytes
 from .validate import (
     OBSERVATION_COLUMNS, TARGET_COLUMNS, Problem, RawDataError, check_observations, check_targets,

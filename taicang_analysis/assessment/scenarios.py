@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import methods
+from ..methods import progress as methods
 
 # ratio indicator -> (numerator, denominator, factor): ratio = factor * numerator / denominator
 DECOMPOSITIONS: dict[str, tuple[str, str, float]] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 
-from . import registry
+from ..data import registry
 
 OBSERVED, PROJECTED, TARGET = "#1f4e79", "#c55a11", "#2e7d32"
 

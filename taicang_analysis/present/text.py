@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import registry
+from ..data import registry
 
 COMPARATOR_WORDS = {"ge": "≥", "le": "≤", "about": "≈"}
 

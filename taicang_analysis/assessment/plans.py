@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import registry, vintages
+from ..data import registry, vintages
 from .assess import PANEL_LAG_YEARS, Assessment, Pool, TargetSpec, assess
 
 PANEL_COLLECTIONS = ("cn_provinces", "world")
@@ -181,7 +181,7 @@ def load_calibration(choice: str | None = None):
     data/processed if it has been fitted, "none" = uncalibrated, or a path to such a table."""
     from pathlib import Path
 
-    from . import io
+    from ..data import io
     from .assess import Calibration
     if choice == "none":
         return None, "uncalibrated (calibration 'none')"

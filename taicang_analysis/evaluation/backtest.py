@@ -83,9 +83,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from . import assess as _assess
-from . import models, plan_assessment, reference, registry, scoring, vintages
-from .assess import Assessment, Pool, TargetSpec
+from ..assessment import assess as _assess
+from ..assessment import plans as plan_assessment
+from ..assessment.assess import Assessment, Pool, TargetSpec
+from ..data import registry, vintages
+from ..forecast import models, pooling, reference
+from . import scoring
 
 TAICANG = "Taicang"
 CASE_SETS: tuple[str, ...] = ("past_plan", "taicang_13th", "taicang_other")
@@ -447,7 +450,7 @@ def _run_prepared(prep: dict, *, spread: float | _assess.Calibration, n_draws: i
         latest_year = int(a.observations.index[-1])
         factors = _assess.spread_factors(spread, [m for m, _ in a.pool_members], a.pooled.years, latest_year)
         rec["spread"] = float(factors[col])
-        widened = _assess._widen(np.array(a.pooled.draws), factors, prep["kind"], prep["bounds"]) \
+        widened = pooling.widen(np.array(a.pooled.draws), factors, prep["kind"], prep["bounds"]) \
             if np.any(factors != 1.0) else np.array(a.pooled.draws)
         values = widened[:, col]
         tail = (1 - level) / 2
@@ -539,7 +542,7 @@ def rolling_tasks(observations: pd.DataFrame, *, indicator: str = ROLLING_INDICA
 
 
 def _z(values: np.ndarray, kind: str, bounds, log_ok: bool) -> np.ndarray:
-    """The scale `assess._widen` widens on: logit for shares, log for positive rates/counts, else identity."""
+    """The scale `pooling.widen` widens on: logit for shares, log for positive rates/counts, else identity."""
     v = np.asarray(values, dtype=float)
     if kind == "share":
         lo, hi = bounds if bounds is not None else (0.0, 100.0)
@@ -625,7 +628,7 @@ def _rolling_origin(ctx: _RollingContext, panel_name: str, region: str, full: pd
         ref = _longest_reference(series, t, max_h, name, panel, ctx, region, seed)
         if ref is not None:
             refs.append(ref)
-    poolable = _assess._POOL_MODELS_BY_KIND[ctx.kind]
+    poolable = pooling.POOL_MODELS_BY_KIND[ctx.kind]
     own = [f for f in forecasts if isinstance(f, models.Forecast) and f.model in poolable]
     reach = {r.model: len(r.years) for r in refs}
     groups: dict[tuple[str, ...], list[int]] = {}  # the references in the pool -> horizons with that pool
@@ -636,19 +639,19 @@ def _rolling_origin(ctx: _RollingContext, panel_name: str, region: str, full: pd
     n_members: dict[int, int] = {}
     pools = []
     for names, hs in groups.items():
-        members = _assess._pool_weights(own, [r for r in refs if r.model in names], Pool())
+        members = pooling.pool_weights(own, [r for r in refs if r.model in names], Pool())
         for m, w in members:
             weights.setdefault(m.model, {}).update({h: w for h in hs})
         n_members.update({h: len(members) for h in hs})
         if members:
             ptype = _assess.pool_type_of(m.model for m, _ in members)
             pool_types.update({h: ptype for h in hs})
-            pools.append((_assess._pool(members, ctx.n_draws, 1.0, ctx.kind, ctx.bounds), hs, ptype))
+            pools.append((pooling.pool_draws(members, ctx.n_draws, 1.0, ctx.kind, ctx.bounds), hs, ptype))
     base = {"panel": panel_name, "region": region, "origin": t, "n_obs": len(series),
             "first_year": int(series.index[0]), "latest": float(series.iloc[-1])}
     rows = []
     for member in [f for f in forecasts if isinstance(f, models.Forecast)] + refs:
-        # log scale only when every draw is positive, as assess._widen decides
+        # log scale only when every draw is positive, as pooling.widen decides
         rows += _member_rows(member, weights.get(member.model, {}), pool_types, ctx, base, outcomes,
                              bool(np.all(member.draws > 0)))
     for pooled, hs, _ in pools:

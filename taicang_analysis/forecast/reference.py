@@ -52,8 +52,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from taicang_analysis import models
-from taicang_analysis.models import Skipped, _DrawsSummary
+from . import models
+from .models import Skipped, _DrawsSummary
 
 SCALES: tuple[str, ...] = ("log", "logit", "diff")
 _SCALE_OF_KIND = {"share": "logit", "rate": "log", "count": "log", "level": "diff"}

@@ -373,8 +373,9 @@ class Study:
         seed = self.seed if seed is None else inputs.check_int("seed", seed)
         kind = plans.model_kind(ind)
         if target is not None:
-            target = inputs.check_number("target", target)
+            inputs.check_number("target", target)
             inputs.check_value_in_bounds("target", target, kind, ind.bounds if ind.is_share else None)
+            target = float(target)
         if comparator is not None:
             inputs.check_choice("comparator", comparator, inputs.COMPARATORS)
         if tolerance is not None and not inputs.check_number("tolerance", tolerance) >= 0:
@@ -511,8 +512,9 @@ def assess_series(series, *, target: float, year: int, kind: str, comparator: st
     when = AsOf.parse(as_of)
     draws = inputs.check_draws(draws)
     seed = inputs.check_int("seed", seed)
-    target = inputs.check_number("target", target)
+    inputs.check_number("target", target)
     inputs.check_value_in_bounds("target", target, kind)
+    target = float(target)
     if tolerance is not None and not inputs.check_number("tolerance", tolerance) >= 0:
         raise InputError("tolerance", tolerance, "must be >= 0")
     if isinstance(exclude_regions, str):
@@ -612,6 +614,13 @@ class BuildSummary:
 def build_data(raw_dir=None, out_dir=None) -> BuildSummary:
     """Validate data/raw and rebuild the processed tables (written atomically)."""
     from .data import build
+    for argument, folder in (("raw_dir", raw_dir), ("out_dir", out_dir)):
+        if folder is not None and not isinstance(folder, (str, Path)):
+            raise InputError(argument, folder, "must be a path to a folder")
+    if raw_dir is not None and not Path(raw_dir).is_dir():
+        raise InputError("raw_dir", str(raw_dir), "no such folder")
+    if out_dir is not None and Path(out_dir).exists() and not Path(out_dir).is_dir():
+        raise InputError("out_dir", str(out_dir), "exists and is not a folder")
     raw = io.read_raw(raw_dir) if raw_dir else io.read_raw()
     tables = build.build_tables(raw)
     written = io.write_tables_atomically(build.serialise(tables), out_dir or io.PROCESSED_DIR)

@@ -251,3 +251,39 @@ def test_import_is_light():
     code = "import sys, taicang_analysis as ta; ta.Study; print('statsmodels' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False"]
+
+
+def test_earliest_year_search_goes_past_a_reference_class_that_stops_at_the_target_year(study, rd):
+    """The pool holds the years every member covers; the search for the earliest year goes on with the
+    members that reach each later year, and P(met) in the target year stays the pool of all members."""
+    import numpy as np
+
+    from taicang_analysis.assessment import assess as engine
+    a = rd.assessment
+    fitted = [m for m in a.forecasts + a.references if hasattr(m, "years")]
+    reach = {m.model: m.years[-1] for m in fitted}
+    assert reach["reference_class:cn_provinces"] == 2025 < max(reach.values()) == 2035
+    e = a.earliest_year
+    assert (e["pooled_until"], e["searched_until"]) == (2025, 2035)
+    # P(met) in 2025: the mixture of every member, as the pooling rule says
+    own = [m for m in a.forecasts if hasattr(m, "years") and m.model in engine.POOL_MODELS_BY_KIND["share"]]
+    refs = [m for m in a.references if hasattr(m, "years")]
+    members = engine.pool_weights(own, refs, Pool(spread=study.pool_spread))
+    pooled = engine.pool_draws(members, DRAWS, study.pool_spread, "share", (0.0, 100.0), latest_year=2020)
+    assert a.pooled.years[-1] == 2025
+    assert rd.probability == float(np.mean(pooled.draws[:, -1] >= 4.2))
+    # the years searched: each year's median decides, the first one at or above the target is reported
+    q, _ = engine._search_quantiles(a.pooled, own, refs, Pool(spread=study.pool_spread), DRAWS, "share",
+                                    (0.0, 100.0), 2020, 2035)
+    assert list(q.index) == list(range(2021, 2036))
+    hits = [int(y) for y in q.index if q.loc[y, 0.5] >= 4.2]
+    assert e["median"] == (hits[0] if hits else None)
+
+
+def test_pool_type_is_read_from_where_members_came_from_not_their_names(rd):
+    from taicang_analysis.forecast.pooling import pool_type_from_counts
+    assert rd.assessment.spread["pool_type"] == "with_reference"
+    assert [pool_type_from_counts(2, 0), pool_type_from_counts(0, 2), pool_type_from_counts(1, 1)] == [
+        "own_models_only", "reference_only", "with_reference"]
+    with pytest.raises(ValueError):
+        pool_type_from_counts(0, 0)

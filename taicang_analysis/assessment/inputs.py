@@ -69,14 +69,11 @@ class AsOf:
         if isinstance(value, bool):
             raise InputError(argument, value, "not a date (YYYY-MM-DD) or a year")
         if isinstance(value, numbers.Integral) or (isinstance(value, float) and float(value).is_integer()):
-            year = int(value)
-            if not 1900 <= year <= 2200:
-                raise InputError(argument, value, "not a date (YYYY-MM-DD) or a year: a year must be between 1900 and 2200")
-            return cls(dt.date(year, 12, 31))
+            return cls(_year_end(int(value), value, argument))
         if isinstance(value, str):
             text = value.strip()
             if len(text) == 4 and text.isdigit():
-                return cls.parse(int(text), argument=argument)
+                return cls(_year_end(int(text), value, argument))
             try:
                 return cls(dt.date.fromisoformat(text))
             except ValueError as exc:
@@ -94,6 +91,12 @@ class AsOf:
 
     def __str__(self) -> str:
         return "everything published" if self.date is None else self.date.isoformat()
+
+
+def _year_end(year: int, value, argument: str) -> dt.date:
+    if not 1900 <= year <= 2200:
+        raise InputError(argument, value, "not a date (YYYY-MM-DD) or a year: a year must be between 1900 and 2200")
+    return dt.date(year, 12, 31)
 
 
 def check_choice(argument: str, value, choices) -> str:
@@ -132,7 +135,7 @@ def check_growth(argument: str, value) -> float | None:
     g = check_number(argument, value, allow_none=True)
     if g is not None and not g > -1:
         raise InputError(argument, value, "a growth rate must be above -1 (-100 %/yr)")
-    if g is not None and g > 10:
+    if g is not None and g > 1:
         raise InputError(argument, value, f"a growth rate is a fraction per year (0.06 = 6 %/yr); "
                                           f"{g:g} would be {g:.0%}/yr")
     return g

@@ -43,8 +43,9 @@ Rules
   collection by publication date.  The choice is recorded in ``source``.
 * **Never its own later values.**  The case's region is excluded from every
   reference panel (``exclude_regions``) and the panels are cut as of the
-  case's date (see above).  World Bank aggregates (World, EU, income groups: rows whose note says
-  "aggregate") are dropped from the panels everywhere and are never cases:
+  case's date (see above).  World Bank aggregates (World, EU, income groups: rows flagged
+  ``aggregate``, from the typed region table `data.regions`) are dropped from the panels everywhere
+  and are never cases:
   the Barcelona 3 % target was for the EU15/EU25, not today's EU27 aggregate.
 * **Listed, not dropped.**  Every row of the targets table is a case, either
   ``scored`` or ``excluded`` with its reason (outcome year not yet observed;
@@ -86,7 +87,8 @@ import pandas as pd
 from ..assessment import assess as _assess
 from ..assessment import plans as plan_assessment
 from ..assessment.assess import Assessment, Pool, TargetSpec
-from ..data import registry, vintages
+from ..data import build, registry, vintages
+from ..data import panels as panel_data
 from ..forecast import models, pooling, reference
 from . import scoring
 
@@ -152,9 +154,8 @@ def worker_pool(workers: int):
 # -- sources ------------------------------------------------------------------
 
 def aggregate_regions(observations: pd.DataFrame) -> frozenset[str]:
-    """Panel regions that are groups of countries (their note says "aggregate"): World, EU, income groups."""
-    rows = observations[observations["collection"].isin(PANELS)]
-    return frozenset(rows.loc[rows["note"].fillna("").str.contains("aggregate"), "region"].unique())
+    """Panel regions flagged ``aggregate`` (World, EU, income groups): `data.panels.aggregate_regions`."""
+    return panel_data.aggregate_regions(observations, PANELS)
 
 
 def current_panel(observations: pd.DataFrame, collection: str, indicator: str,
@@ -174,8 +175,8 @@ def panels_as_of(observations: pd.DataFrame, indicator: str, as_of,
                  aggregates: frozenset[str] | None = None) -> dict[str, pd.DataFrame]:
     """`plan_assessment.reference_panels` cut to ``as_of``, aggregates removed."""
     aggregates = aggregate_regions(observations) if aggregates is None else aggregates
-    panels = plan_assessment.reference_panels(observations, indicator, reference="all", as_of=as_of)
-    return {name: p[~p["region"].isin(aggregates)].reset_index(drop=True) for name, p in panels.items()}
+    found = plan_assessment.reference_panels(observations, indicator, reference="all", as_of=as_of)
+    return {name: panel_data.without_aggregates(p, aggregates) for name, p in found.items()}
 
 
 def _window(series: pd.Series, last_year: int, window: int) -> pd.Series:
@@ -213,12 +214,14 @@ def _series_text(s: pd.Series) -> str:
     return "; ".join(f"{int(y)}: {v:g}" for y, v in s.items())
 
 
+TABLE1_PLAN_ID = build.PLAN_IDS["table1"]  # Taicang's 13th plan, as Table 1 of the 14th reports it
+
+
 def _case_set(row) -> str:
-    if row["region"] != TAICANG:
-        return "past_plan"
-    if int(row["target_year"]) == 2020 and "#table1/" in str(row["source_ref"]):
+    """By the typed ``plan_id`` (never by reading ``source_ref``)."""
+    if row["plan_id"] == TABLE1_PLAN_ID:
         return "taicang_13th"
-    return "taicang_other"
+    return "taicang_other" if row["region"] == TAICANG else "past_plan"
 
 
 def _as_of(row, case_set: str) -> tuple[str, str]:

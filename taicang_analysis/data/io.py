@@ -195,6 +195,14 @@ def read_processed(name: str, processed_dir: Path | None = None) -> pd.DataFrame
         raise schema.SchemaError(f"{path.parent}/{exc}") from None
 
 
+def read_bytes(path: Path) -> bytes | None:
+    """A file's bytes, or None if it does not exist (e.g. a cached table not fitted yet)."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        return None
+
+
 def read_json(path: Path) -> dict | None:
     """A small JSON file (e.g. a cache key), or None if it is missing or unreadable."""
     try:

@@ -122,9 +122,6 @@ def test_targets_table_names_every_gap(capsys):
     assert "3.34" in rd and "2020" in rd
 
 
-@pytest.mark.xfail(reason="cli.py (rewritten on branch api) prints 'until nan': revisions.valid_to is now typed "
-                          "(NaN for the current value); cli must test r['current'] or pd.isna(r['valid_to'])",
-                   strict=False)
 def test_revisions_lists_the_history(capsys):
     assert cli.main(["revisions", "--region", "Taicang"]) == 0
     out = capsys.readouterr().out

@@ -161,7 +161,8 @@ def render_revisions(rev: pd.DataFrame) -> str:
     for key, group in rev.groupby(["collection", "region", "indicator", "year"], sort=True):
         lines.append(f"{key[1]} {key[2]} {key[3]} ({key[0]}):")
         for _, r in group.iterrows():
-            until = f" until {r['valid_to']}" if r["valid_to"] else " (current)"
+            current = pd.isna(r["valid_to"]) or r["valid_to"] == ""  # no later figure: current
+            until = " (current)" if current else f" until {r['valid_to']}"
             lines.append(f"  {r['value_printed']:>10} {r['unit_printed']:<6} {r['status']:<11} published "
                          f"{r['published']}{until} — {r['document']}")
     return "\n".join(lines)

@@ -400,6 +400,18 @@ def run_comparison(observations: pd.DataFrame, targets: pd.DataFrame, *, workers
     events = pd.DataFrame([e for ev, _ in out for e in ev])
     dist = pd.DataFrame([d for _, ds in out for d in ds])
     timing["pseudo-targets"] = time.perf_counter() - t0
+    return summarise(past, events, dist, timing=timing)
+
+
+def summarise(past: pd.DataFrame, events: pd.DataFrame, dist: pd.DataFrame, *, timing=None) -> ComparisonResult:
+    """Calibrate v2, fit the baselines and score everything, from the collected per-case frames.
+
+    A past-plan case without a pool probability is dropped, as the backtest
+    excludes it ("no probability"); where v2 cannot run the case takes the
+    pool's probability in both arms (preregistration, section 1).
+    """
+    past = past[past["pool"].notna()].reset_index(drop=True)
+    events = events.copy()
     # candidate: beta calibration fitted leave-region-out on the pseudo-targets
     events["v2"] = event_calibration.cross_validated(events["v2_raw"], events["met"], events["region"])
     events["base_rate"] = scoring.base_rate_loo(events["met"])
@@ -415,12 +427,11 @@ def run_comparison(observations: pd.DataFrame, targets: pd.DataFrame, *, workers
     past["base_rate"] = scoring.base_rate_loo(past["met"])
     past["ambition"] = ambition_ratio(past["r_req"], past["r_past"])
     past["ambition_logit"] = ambition_baseline(past["ambition"], past["met"], past["case_id"])
-    past_dist = past.rename(columns={"pool_crps": "pool_crps", "v2_crps": "v2_raw_crps"}).assign(
-        v2_raw_crps=lambda d: d["v2_raw_crps"].where(~d["v2_fallback"]))
+    past_dist = past[["cohort", "regime", "pool_crps"]].assign(
+        v2_raw_crps=past["v2_crps"].where(~past["v2_fallback"]))
     scores = pd.concat([scoreboard(past, METHODS, "past_plan"), scoreboard(events, METHODS, "pseudo")],
                        ignore_index=True)
-    distributions = pd.concat([distribution_scores(past_dist[["cohort", "regime", "pool_crps", "v2_raw_crps"]],
-                                                   "past_plan"), distribution_scores(dist, "pseudo")],
+    distributions = pd.concat([distribution_scores(past_dist, "past_plan"), distribution_scores(dist, "pseudo")],
                               ignore_index=True)
     rel = []
     for case_set, frame in (("past_plan", past), ("pseudo", events)):
@@ -428,7 +439,8 @@ def run_comparison(observations: pd.DataFrame, targets: pd.DataFrame, *, workers
             t = scoring.reliability_table(frame[m].to_numpy(float), frame["met"].to_numpy(float))
             rel.append(t.assign(case_set=case_set, method=m))
     return ComparisonResult(cases=past, events=events, dist=dist, scores=scores, distributions=distributions,
-                            reliability=pd.concat(rel, ignore_index=True), decision=decide(scores), timing=timing)
+                            reliability=pd.concat(rel, ignore_index=True), decision=decide(scores),
+                            timing=dict(timing or {}))
 
 
 # -- text ---------------------------------------------------------------------------------------
@@ -503,9 +515,37 @@ def render(result: ComparisonResult) -> str:
 
 
 def main(argv=None) -> int:
-    observations = io.read_processed("observations.csv")
-    targets = io.read_processed("targets.csv")
-    print(render(run_comparison(observations, targets)))
+    """Print the scoreboard; ``--save DIR`` also writes the per-case frames, ``--load DIR`` re-scores them."""
+    import argparse
+    from pathlib import Path
+
+    parser = argparse.ArgumentParser(prog="python -m taicang_analysis.evaluation.compare")
+    parser.add_argument("--save", type=Path, help="write cases.csv, events.csv, dist.csv here")
+    parser.add_argument("--load", type=Path, help="re-score the frames saved by --save (no re-run)")
+    args = parser.parse_args(argv)
+    if args.load:
+        frames = {}
+        for name in ("cases", "events", "dist"):
+            path = args.load / f"{name}.csv"
+            if not path.exists():
+                print(f"error: {path} does not exist (run with --save first)", file=sys.stderr)
+                return 2
+            frames[name] = pd.read_csv(path)
+        frames["cases"] = frames["cases"].drop(columns=[c for c in ("v2", "v2_fallback", "base_rate", "ambition",
+                                                                    "ambition_logit") if c in frames["cases"]])
+        result = summarise(frames["cases"], frames["events"], frames["dist"])
+    else:
+        result = run_comparison(io.read_processed("observations.csv"), io.read_processed("targets.csv"))
+    if args.save:
+        args.save.mkdir(parents=True, exist_ok=True)
+        raw_cases = result.cases.drop(columns=["v2", "base_rate", "ambition", "ambition_logit"])
+        raw_cases.loc[raw_cases["v2_fallback"], "v2_raw"] = np.nan
+        for name, frame in (("cases", raw_cases.drop(columns="v2_fallback")),
+                            ("events", result.events.drop(columns=["v2", "base_rate", "ambition",
+                                                                   "ambition_logit"])),
+                            ("dist", result.dist)):
+            frame.to_csv(args.save / f"{name}.csv", index=False)
+    print(render(result))
     return 0
 
 

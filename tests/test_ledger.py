@@ -77,3 +77,11 @@ def test_a_file_that_is_not_a_ledger_is_refused(tmp_path):
     bad.write_text("a,b\n1,2\n")
     with pytest.raises(ValueError, match="not a forecast ledger"):
         ledger.read_ledger(bad)
+
+
+def test_command_line_refuses_a_bad_ledger_with_exit_2(tmp_path, capsys):
+    _processed()
+    bad = tmp_path / "x.csv"
+    bad.write_text("a,b\n1,2\n")
+    assert ledger.main(["score", "--ledger", str(bad)]) == 2
+    assert "not a forecast ledger" in capsys.readouterr().err

@@ -537,14 +537,12 @@ def main(argv=None) -> int:
     else:
         result = run_comparison(io.read_processed("observations.csv"), io.read_processed("targets.csv"))
     if args.save:
-        args.save.mkdir(parents=True, exist_ok=True)
         raw_cases = result.cases.drop(columns=["v2", "base_rate", "ambition", "ambition_logit"])
         raw_cases.loc[raw_cases["v2_fallback"], "v2_raw"] = np.nan
-        for name, frame in (("cases", raw_cases.drop(columns="v2_fallback")),
-                            ("events", result.events.drop(columns=["v2", "base_rate", "ambition",
-                                                                   "ambition_logit"])),
-                            ("dist", result.dist)):
-            frame.to_csv(args.save / f"{name}.csv", index=False)
+        frames = {"cases": raw_cases.drop(columns="v2_fallback"),
+                  "events": result.events.drop(columns=["v2", "base_rate", "ambition", "ambition_logit"]),
+                  "dist": result.dist}
+        io.write_tables_atomically({f"{k}.csv": io.frame_to_csv_bytes(v) for k, v in frames.items()}, args.save)
     print(render(result))
     return 0
 

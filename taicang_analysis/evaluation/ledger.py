@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +25,7 @@ import pandas as pd
 
 from ..assessment import plans
 from ..assessment.assess import Calibration, Pool, assess
-from ..data import registry, vintages
+from ..data import io, registry, vintages
 from . import backtest, scoring
 
 LEDGER_COLUMNS: tuple[str, ...] = (
@@ -72,9 +70,9 @@ def inputs_hash(series: pd.Series, target_row: pd.Series, panels: dict, calibrat
     for name in sorted(panels):
         p = panels[name].sort_values(["region", "year"])
         h.update(name.encode())
-        h.update(p[["region", "year", "value"]].to_csv(index=False).encode())
+        h.update(io.frame_to_csv_bytes(p[["region", "year", "value"]]))
     if calibration is not None:
-        h.update(calibration.to_frame().to_csv(index=False).encode())
+        h.update(io.frame_to_csv_bytes(calibration.to_frame()))
     return h.hexdigest()[:16]
 
 
@@ -166,11 +164,58 @@ def record_file(path: Path, observations: pd.DataFrame, targets: pd.DataFrame, *
                                        calibration=calibration, n_draws=n_draws, seed=seed))
     if fresh.empty:
         return fresh
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = fresh.to_csv(index=False, header=existing.empty, lineterminator="\n")
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-        f.write(old + text)  # existing bytes unchanged, new rows after them
-    os.replace(tmp, path)
+    payload = io.frame_to_csv_bytes(fresh)
+    if path.exists():  # existing bytes unchanged, the new rows (without a header) after them
+        payload = path.read_bytes() + payload.split(b"\n", 1)[1]
+    io.write_tables_atomically({path.name: payload}, path.parent)
     return fresh
+
+
+LEDGER_FILE = io.PROJECT_ROOT / "data" / "ledger" / "forecasts.csv"
+
+
+def code_version(root: Path = io.PROJECT_ROOT) -> str:
+    """The git commit of the code (``unknown`` outside a git checkout); ``+dirty`` if files are modified."""
+    import subprocess
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+
+
+def main(argv=None) -> int:
+    """``record``: append today's entries to data/ledger/forecasts.csv; ``score``: print the scored entries."""
+    import argparse
+    import datetime as dt
+    import sys
+
+    parser = argparse.ArgumentParser(prog="python -m taicang_analysis.evaluation.ledger")
+    parser.add_argument("action", choices=("record", "score"))
+    parser.add_argument("--ledger", type=Path, default=LEDGER_FILE)
+    parser.add_argument("--calibration", default=None, help="as `assess --calibration` (default: the fitted table)")
+    args = parser.parse_args(argv)
+    try:
+        observations, targets = io.read_processed("observations.csv"), io.read_processed("targets.csv")
+        if args.action == "record":
+            calibration, _ = plans.load_calibration(args.calibration)
+            fresh = record_file(args.ledger, observations, targets, recorded=dt.date.today().isoformat(),
+                                code_version=code_version(), calibration=calibration)
+            print(f"{len(fresh)} new entr{'y' if len(fresh) == 1 else 'ies'} in {args.ledger}")
+            if len(fresh):
+                print(fresh[["case_id", "region", "indicator", "target", "target_year", "probability"]]
+                      .to_string(index=False))
+        else:
+            scored = score(read_ledger(args.ledger), observations, targets)
+            print(scored[["recorded", "region", "indicator", "target", "target_year", "probability", "outcome",
+                          "met", "brier"]].to_string(index=False))
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

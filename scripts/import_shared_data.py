@@ -21,9 +21,11 @@ import csv
 import hashlib
 import io
 import re
+import string
 import sys
 import tempfile
 from collections import defaultdict
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,6 +69,10 @@ class Crosswalk:
         for r in rows("rows.csv"):
             key = (r["input"], r["line"], r["region"], r["source_indicator"], r["year"], r["value"])
             self.details[key][r["field"]] = r["text"]
+        for path in sorted(folder.glob("rows_*.csv")):  # the same, one column per field
+            for r in rows(path.name):
+                key = tuple(r.pop(c) for c in ("input", "line", "region", "source_indicator", "year", "value"))
+                self.details[key].update(r)
         self.flags: dict[str, list[dict]] = defaultdict(list)
         for r in sorted(rows("flags.csv"), key=lambda f: f["value"] != "*"):  # defaults first
             self.flags[r["input"]].append(r)
@@ -92,6 +98,15 @@ def join_note(*parts: str) -> str:
 
 def inferred(src: dict) -> str:
     return f"publication date inferred: {src['how']}" if src["published_basis"] == "inferred" else ""
+
+
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$")
+
+
+def _filled(template: str, v: dict) -> bool:
+    """A template part with fields is kept only when one of them is non-empty."""
+    names = [name for _, name, _, _ in string.Formatter().parse(template) if name]
+    return not names or any(str(v[n]) for n in names)
 
 
 def github_url(source: str) -> str:
@@ -200,21 +215,25 @@ def convert_targets(cw: Crosswalk, rows) -> list[dict]:
 
 def convert_panel(cw: Crosswalk, spec: dict, rows) -> list[dict]:
     """A panel: each output column is a template (parts split on ' | ', empty parts dropped) over
-    the row's fields, ``line``, ``Y1`` (year + 1), ``url``, the mapped ``region_name``,
-    ``indicator_id`` and ``unit_id``, the flags (flags.csv) and the row details (rows.csv)."""
+    the row's fields, ``line``, ``Y1`` (year + 1), ``url``, ``value_plain`` (no exponent), ``value_div100``, the mapped
+    ``region_name``, ``indicator_id``, ``unit_id``, flags and row details (rows*.csv); a part
+    whose fields are all empty is dropped."""
     inp, extra = spec["input"], [e.split("=", 1) for e in spec["extra_columns"].split(";") if e]
     out = []
     for line, r in rows:
-        v = {**r, "line": line, "url": github_url(r.get("source", "")),
-             "Y1": int(r["year"]) + 1 if r["year"].isdigit() else "",
+        v = {**r, "line": line, "Y1": int(r["year"]) + 1 if r["year"].isdigit() else "",
+             **({"value_plain": f"{Decimal(r['value']):f}", "value_div100": f"{Decimal(r['value']).scaleb(-2):f}"}
+                if _NUMBER.match(r["value"]) else {}),
              "region_name": cw.region(inp, r["region"]), "unit_id": cw.units.get((inp, r["unit"]), ""),
              "indicator_id": cw.indicators.get((inp, r["indicator"]), "")}
-        v.update({f["var"]: f["text"] for f in cw.flags[inp] if f["value"] in ("*", r.get(f["column"]))})
+        v.update({"url": github_url(r["source"])} if "source" in r else {})
+        v.update({f["var"]: f["text"].format(**v) for f in cw.flags[inp] if f["value"] in ("*", r.get(f["column"]))})
         v.update(cw.row(inp, line, r["region"], r["indicator"], r["year"], r["value"]))
         if v.get("source_key"):  # a document of its own for this row: its fields as src_*
             v.update({f"src_{k}": t for k, t in cw.sources[v["source_key"]].items()})
             v["src_published"] = v["src_published"].format(Y1=v["Y1"])
-        fill = lambda t: join_note(*(p.format(**v) for p in t.split(" | ")))  # noqa: E731
+            v["src_inferred"] = v["src_how"] if v["src_published_basis"] == "inferred" else ""
+        fill = lambda t: join_note(*(p.format(**v) for p in t.split(" | ") if _filled(p, v)))  # noqa: E731
         out.append({c: fill(t) for c, t in [*((c, spec[c]) for c in OBS_COLUMNS), *extra,
                                              ("source_ref", spec["source_ref"])]})
     return out

@@ -1,17 +1,12 @@
 #!/usr/bin/env python
-"""Converter: the public figures in ``../shared/data`` → ``data/raw`` in the project's format
-(``data/raw/README.md``).  Every decision lives in ``scripts/crosswalk/*.csv`` (described in
-``scripts/crosswalk/README.md``); this file only applies them.
+"""Converter: the public figures in ``../shared/data`` → ``data/raw`` (format: ``data/raw/README.md``).
+Every decision lives in ``scripts/crosswalk/*.csv`` (see its README); this file only applies them.
 
-    python scripts/import_shared_data.py            # write (or confirm) every file in data/raw
-    python scripts/import_shared_data.py --out DIR  # write into another folder (the tests do)
-    python scripts/import_shared_data.py --dry-run  # build and validate, write nothing
+    python scripts/import_shared_data.py [--out DIR] [--dry-run]   # default DIR: data/raw
 
-Deterministic (input order kept, ``\\n`` line ends, minimal quoting).  Append-only: a file that
-exists with the same bytes is left alone; one with different bytes stops the run before anything
-is written.  Every output row carries ``source_ref`` (``<input>:<line>``); every input row is
-written or listed in ``crosswalk/not_carried.csv`` with its reason, and the totals are checked.
-The outputs are validated by the library's own build (``build_tables``) before any is written.
+Deterministic; append-only (a file with other bytes stops the run before anything is written);
+every row carries ``source_ref`` (``<input>:<line>``); every input row is written or listed in
+``not_carried.csv`` (totals checked); outputs pass the library's own build before any is written.
 """
 
 from __future__ import annotations
@@ -34,10 +29,9 @@ sys.path.insert(0, str(ROOT))
 
 OBS_COLUMNS = ["region", "indicator", "year", "value", "unit", "status", "derivation", "publisher",
                "document", "url", "published", "published_basis", "quote", "note"]
-TARGET_COLUMNS = ["region", "indicator", "target_year", "target", "unit", "comparator", "tolerance", "plan",
-                  "set_year", "publisher", "document", "url", "published", "published_basis", "quote",
-                  "note", "source_ref"]
-REGIONAL, POINTS, TARGETS = "regional_sources.csv", "reference/cn_points_published.csv", "past_targets.csv"
+TARGET_COLUMNS = ("region indicator target_year target unit comparator tolerance plan set_year publisher "
+                  "document url published published_basis quote note source_ref").split()
+REGIONAL, TARGETS = "regional_sources.csv", "past_targets.csv"
 PLAN_SEED = "seeds/000_7ec6b2c546acc8c7.txt"
 
 
@@ -54,8 +48,7 @@ class Crosswalk:
     """The decisions, read once, as lookups."""
 
     def __init__(self, folder: Path = CROSSWALK):
-        def rows(name):
-            return [r for _, r in read_csv(folder / name)]
+        def rows(name): return [r for _, r in read_csv(folder / name)]  # noqa: E704
         self.sources = {r["key"]: r for r in rows("sources.csv")}
         self.urls = rows("source_urls.csv")
         self.plans = {r["plan"]: r for r in rows("plans.csv")}
@@ -69,10 +62,10 @@ class Crosswalk:
         for r in rows("rows.csv"):
             key = (r["input"], r["line"], r["region"], r["source_indicator"], r["year"], r["value"])
             self.details[key][r["field"]] = r["text"]
+        key_cols = ("input", "line", "region", "source_indicator", "year", "value")
         for path in sorted(folder.glob("rows_*.csv")):  # the same, one column per field
             for r in rows(path.name):
-                key = tuple(r.pop(c) for c in ("input", "line", "region", "source_indicator", "year", "value"))
-                self.details[key].update(r)
+                self.details[tuple(r.pop(c) for c in key_cols)].update(r)
         self.flags: dict[str, list[dict]] = defaultdict(list)
         for r in sorted(rows("flags.csv"), key=lambda f: f["value"] != "*"):  # defaults first
             self.flags[r["input"]].append(r)
@@ -96,10 +89,6 @@ def join_note(*parts: str) -> str:
     return " | ".join(p.strip() for p in parts if p and p.strip())
 
 
-def inferred(src: dict) -> str:
-    return f"publication date inferred: {src['how']}" if src["published_basis"] == "inferred" else ""
-
-
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$")
 
 
@@ -115,8 +104,6 @@ def github_url(source: str) -> str:
     return f"https://github.com/{m[1]}/{m[2]}/blob/{m[4]}/{m[3]}" if m else source.split(" (")[0]
 
 
-# -- converters (pure: rows in, rows out) ------------------------------------------------------
-
 def convert_regional(cw: Crosswalk, rows) -> tuple[list[dict], list[dict]]:
     obs, targets = [], []
     for line, r in rows:
@@ -125,7 +112,8 @@ def convert_regional(cw: Crosswalk, rows) -> tuple[list[dict], list[dict]]:
         x, src = cw.row(REGIONAL, line, region, label, year, value), cw.source_of(r["source_url"], kind)
         url = "" if r["source_url"].startswith("(no URL") else r["source_url"]
         date, basis = src["published"].format(Y1=int(year) + 1), src["published_basis"]
-        tail = ["" if url else f"no URL: {r['source_url'].strip('()')}", inferred(src),
+        tail = ["" if url else f"no URL: {r['source_url'].strip('()')}",
+                f"publication date inferred: {src['how']}" if basis == "inferred" else "",
                 f"source note: {note}" if note else "", f"source_kind: {kind}"]
         unit, remarks = r["unit"].split("(")[0].strip(), [x.get("remark", "")]
         row = {"region": region, "url": url, "quote": x.get("quote", ""), "unit": unit,
@@ -148,7 +136,7 @@ def convert_regional(cw: Crosswalk, rows) -> tuple[list[dict], list[dict]]:
         if derived != bool(x.get("derivation")):
             raise ValueError(f"{REGIONAL}:{line}: derived row and rows.csv derivation disagree")
         if any(flag in marker for flag in ("YEAR INFERRED", "DUBIOUS")) and "remark" not in x:
-            raise ValueError(f"{REGIONAL}:{line}: a YEAR INFERRED or DUBIOUS row needs a remark in rows.csv")
+            raise ValueError(f"{REGIONAL}:{line}: a YEAR INFERRED or DUBIOUS row needs a remark")
         status, why = (("derived", "") if derived else (x["status"], x["status_reason"]) if "status" in x else
             ("preliminary", f"marked {marker} in the source") if "preliminary" in marker.lower() else
             ("preliminary", src["preliminary"]) if src["preliminary"] else
@@ -161,48 +149,21 @@ def convert_regional(cw: Crosswalk, rows) -> tuple[list[dict], list[dict]]:
     return obs, targets
 
 
-def convert_points(cw: Crosswalk, rows) -> list[dict]:
-    out = []
-    for line, r in rows:
-        x = cw.row(POINTS, line, r["region"], r["indicator"], r["year"], r["value"])
-        src, unit_col = cw.sources[x["source"]], r["unit"]
-        url = r["source"] if r["source"].startswith("http") else ""
-        hedge = "以上" if "(lower bound: 以上)" in unit_col else "左右" if "(about: 左右)" in unit_col else ""
-        status, why = (("preliminary", "预计 (expected)") if "(expected: 预计)" in unit_col else
-                       ("preliminary", src["preliminary"]) if src["preliminary"] else
-                       ("preliminary", "early/preliminary vintage (source note)")
-                       if re.search(r"early vintage|preliminary", r["note"]) else ("reported", ""))
-        out.append({
-            "region": cw.region(POINTS, r["region"]), "indicator": cw.indicators[(POINTS, r["indicator"])],
-            "year": r["year"], "value": r["value"] + hedge, "status": status,
-            "unit": cw.units[(POINTS, unit_col.split("(")[0].strip())], "publisher": src["publisher"],
-            "document": src["document"], "url": url,
-            "published": src["published"].format(Y1=int(r["year"]) + 1),
-            "published_basis": src["published_basis"], "quote": r["quote"],
-            "note": join_note(x.get("remark", ""), f"status: {why}" if why else "", src["remark"],
-                              "" if url else f"no URL: {r['source']}", inferred(src),
-                              f"source note: {r['note']}" if r["note"] else "",
-                              f"original indicator: {r['indicator']}; original region: {r['region']}"),
-            "source_ref": f"{POINTS}:{line}"})
-    return out
-
-
 def convert_targets(cw: Crosswalk, rows) -> list[dict]:
     out = []
     for line, r in rows:
         x = cw.row(TARGETS, line, r["region"], r["indicator"], r["target_year"], r["target_value"])
-        indicator, plan, set_year = cw.indicators[(TARGETS, r["indicator"])], cw.plans[r["plan"]], x.get(
-            "set_year", r["set_year"])
-        date, basis, how = plan["published"], plan["published_basis"], plan["how"]
+        indicator, plan = cw.indicators[(TARGETS, r["indicator"])], cw.plans[r["plan"]]
+        set_year = x.get("set_year", r["set_year"])
+        date, basis, how, url = plan["published"], plan["published_basis"], plan["how"], r["source"]
+        url = url if url.startswith("http") else ""
         if not date:
             date, basis = f"{set_year}-12-31", "inferred"
             how = "no date in the source: set_year-12-31 (latest plausible date)"
-        url = r["source"] if r["source"].startswith("http") else ""
         out.append({
-            "region": cw.region(TARGETS, r["region"]), "indicator": indicator,
-            "target_year": r["target_year"],
-            "target": r["target_value"], "unit": cw.units[(TARGETS, indicator)],
-            "comparator": {">=": ">=", "about": "about"}[r["comparator"]], "plan": r["plan"],
+            "region": cw.region(TARGETS, r["region"]), "target_year": r["target_year"], "plan": r["plan"],
+            "indicator": indicator, "target": r["target_value"], "unit": cw.units[(TARGETS, indicator)],
+            "comparator": {">=": ">=", "about": "about"}[r["comparator"]],
             "set_year": set_year, "publisher": plan["publisher"], "document": plan["document"], "url": url,
             "published": date, "published_basis": basis, "quote": r["quote"],
             "note": join_note(x.get("remark", ""), "" if url else f"no URL: {r['source']}",
@@ -214,20 +175,21 @@ def convert_targets(cw: Crosswalk, rows) -> list[dict]:
 
 
 def convert_panel(cw: Crosswalk, spec: dict, rows) -> list[dict]:
-    """A panel: each output column is a template (parts split on ' | ', empty parts dropped) over
-    the row's fields, ``line``, ``Y1`` (year + 1), ``url``, ``value_plain`` (no exponent), ``value_div100``, the mapped
-    ``region_name``, ``indicator_id``, ``unit_id``, flags and row details (rows*.csv); a part
-    whose fields are all empty is dropped."""
+    """A panel: each output column is a template over the row's fields, ``line``, ``Y1`` (year + 1),
+    ``url``, ``value_plain`` (no exponent), ``value_div100``, the mapped ``region_name``,
+    ``indicator_id``, ``unit_id``, flags and row details; parts split on ' | ' whose fields are all
+    empty are dropped."""
     inp, extra = spec["input"], [e.split("=", 1) for e in spec["extra_columns"].split(";") if e]
     out = []
     for line, r in rows:
         v = {**r, "line": line, "Y1": int(r["year"]) + 1 if r["year"].isdigit() else "",
-             **({"value_plain": f"{Decimal(r['value']):f}", "value_div100": f"{Decimal(r['value']).scaleb(-2):f}"}
-                if _NUMBER.match(r["value"]) else {}),
+             **({"value_plain": f"{Decimal(r['value']):f}",
+                 "value_div100": f"{Decimal(r['value']).scaleb(-2):f}"} if _NUMBER.match(r["value"]) else {}),
              "region_name": cw.region(inp, r["region"]), "unit_id": cw.units.get((inp, r["unit"]), ""),
              "indicator_id": cw.indicators.get((inp, r["indicator"]), "")}
         v.update({"url": github_url(r["source"])} if "source" in r else {})
-        v.update({f["var"]: f["text"].format(**v) for f in cw.flags[inp] if f["value"] in ("*", r.get(f["column"]))})
+        v.update({f["var"]: f["text"].format(**v) for f in cw.flags[inp]
+                  if f["value"] in ("*", r.get(f["column"]))})
         v.update(cw.row(inp, line, r["region"], r["indicator"], r["year"], r["value"]))
         if v.get("source_key"):  # a document of its own for this row: its fields as src_*
             v.update({f"src_{k}": t for k, t in cw.sources[v["source_key"]].items()})
@@ -237,16 +199,6 @@ def convert_panel(cw: Crosswalk, spec: dict, rows) -> list[dict]:
         out.append({c: fill(t) for c, t in [*((c, spec[c]) for c in OBS_COLUMNS), *extra,
                                              ("source_ref", spec["source_ref"])]})
     return out
-
-
-# -- build, check, write -------------------------------------------------------------------------
-
-def csv_bytes(rows: list[dict], columns: list[str]) -> bytes:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="raise")
-    w.writeheader()
-    w.writerows({c: r.get(c, "") for c in columns} for r in rows)
-    return buf.getvalue().encode("utf-8")
 
 
 def build(shared: Path, cw: Crosswalk | None = None) -> tuple[dict[str, bytes], dict]:
@@ -275,7 +227,6 @@ def build(shared: Path, cw: Crosswalk | None = None) -> tuple[dict[str, bytes], 
         if (REGIONAL, o["region"]) not in cw.regions:
             raise ValueError(f"{o['source_ref']}: region {o['region']!r} has no output file in regions.csv")
         files[cw.regions[(REGIONAL, o["region"])]["output"]][0].append(o)
-    files["observations/cn_points_published.csv"] = (convert_points(cw, rd(POINTS)), obs_cols)
     for spec in cw.panels:
         extra = [e.split("=", 1)[0] for e in spec["extra_columns"].split(";") if e]
         files[spec["output"]] = (convert_panel(cw, spec, rd(spec["input"])),
@@ -285,17 +236,18 @@ def build(shared: Path, cw: Crosswalk | None = None) -> tuple[dict[str, bytes], 
     out = {"documents/taicang_14th_st_plan.txt": text,
            "documents/taicang_14th_st_plan.meta.toml":
                cw.plan_meta.replace("{sha256}", hashlib.sha256(text).hexdigest()).encode("utf-8")}
-    for name, (rows, columns) in files.items():
-        out[name], ledger["written"][name] = csv_bytes(rows, columns), len(rows)
-    dropped = len(ledger["not_carried"])
-    if sum(ledger["read"].values()) != sum(ledger["written"].values()) + dropped:
-        raise ValueError(f"rows read {sum(ledger['read'].values())} != written "
-                         f"{sum(ledger['written'].values())} + not carried {dropped}")
+    for name, (rows, columns) in files.items():  # "\n" line ends, minimal quoting
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows([columns, *([*map(r.get, columns)] for r in rows)])
+        out[name], ledger["written"][name] = buf.getvalue().encode("utf-8"), len(rows)
+    counts = [sum(ledger["read"].values()), sum(ledger["written"].values()), len(ledger["not_carried"])]
+    if counts[0] != counts[1] + counts[2]:
+        raise ValueError("rows read {} != written {} + not carried {}".format(*counts))
     return out, ledger
 
 
 def check(outputs: dict[str, bytes]) -> None:
-    """Validate with the library's own build (every rule of data/raw/README.md); raises RawDataError."""
+    """Validate with the library's own build (the rules of data/raw/README.md); raises RawDataError."""
     from taicang_analysis.data.build import build_tables
     from taicang_analysis.data.io import read_raw
     with tempfile.TemporaryDirectory() as tmp:

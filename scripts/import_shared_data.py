@@ -50,9 +50,8 @@ class Crosswalk:
     def __init__(self, folder: Path = CROSSWALK):
         def rows(name): return [r for _, r in read_csv(folder / name)]  # noqa: E704
         self.sources = {r["key"]: r for r in rows("sources.csv")}
-        self.urls = rows("source_urls.csv")
+        self.urls, self.panels = rows("source_urls.csv"), rows("panels.csv")
         self.plans = {r["plan"]: r for r in rows("plans.csv")}
-        self.panels = rows("panels.csv")
         self.indicators = {(r["input"], r["source_indicator"]): r["indicator"]
                            for r in rows("indicators.csv")}
         self.units = {(r["input"], r["source_unit"]): r["unit"] for r in rows("units.csv")}
@@ -282,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     try:
         outputs, ledger = build(args.shared)
+        write(outputs, args.out, dry_run=True)  # refuse early when a file differs
         check(outputs)
         plan = write(outputs, args.out, dry_run=args.dry_run)
     except (ValueError, KeyError, OSError) as exc:  # RawDataError is a ValueError

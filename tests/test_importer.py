@@ -57,7 +57,8 @@ def test_every_input_row_is_written_or_listed_as_not_carried():
     assert sum(ledger["read"].values()) == sum(ledger["written"].values()) + len(ledger["not_carried"])
     with open(SCRIPT.parent / "crosswalk" / "not_carried.csv", encoding="utf-8", newline="") as fh:
         listed = [r for r in csv.DictReader(fh) if r["input"] in ledger["read"]]
-    assert sorted(ref for ref, _ in ledger["not_carried"]) == sorted(f"{r['input']}:{r['line']}" for r in listed)
+    listed_refs = sorted(f"{r['input']}:{r['line']}" for r in listed)
+    assert sorted(ref for ref, _ in ledger["not_carried"]) == listed_refs
     assert all(r["reason"].strip() for r in listed)
     # every written observation row names the input line it came from
     for rel, data in outputs.items():
@@ -97,11 +98,15 @@ def test_panel_templates_fill_fields_and_drop_empty_note_parts():
                           {"column": "agg", "value": "True", "var": "aggregate", "text": "an aggregate"}]}
     spec = {c: "" for c in mod.OBS_COLUMNS}
     spec.update(input="x.csv", region="{region_name}", indicator="{indicator_id}", year="{year}",
-                value="{value}", unit="{unit_id}", published="{Y1}-12-31", note="{aggregate} | row {line}",
+                value="{value_plain}", derivation="{value_div100}", unit="{unit_id}", published="{Y1}-12-31",
+                note="{aggregate} | row {line}",
                 extra_columns="code={agg}", source_ref="x.csv:{line}")
-    rows = [(2, {"region": "R", "indicator": "A", "year": "2020", "value": "1.5", "unit": "pct", "agg": "True"}),
-            (3, {"region": "S", "indicator": "A", "year": "2021", "value": "2", "unit": "pct", "agg": "False"})]
+    base = {"indicator": "A", "unit": "pct"}
+    rows = [(2, {**base, "region": "R", "year": "2020", "value": "1.5", "agg": "True"}),
+            (3, {**base, "region": "S", "year": "2021", "value": "2e-05", "agg": "False"})]
     out = mod.convert_panel(cw, spec, rows)
-    assert out[0]["published"] == "2021-12-31" and out[0]["indicator"] == "rd_intensity" and out[0]["unit"] == "%"
+    assert out[0]["published"] == "2021-12-31" and out[0]["indicator"] == "rd_intensity"
+    assert out[0]["unit"] == "%" and out[0]["value"] == "1.5" and out[0]["derivation"] == "0.015"
+    assert out[1]["value"] == "0.00002"  # an exponent written out, exactly
     assert out[0]["note"] == "an aggregate | row 2" and out[1]["note"] == "row 3"
     assert out[1]["code"] == "False" and out[1]["source_ref"] == "x.csv:3"

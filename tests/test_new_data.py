@@ -21,16 +21,11 @@ from taicang_analysis.data.validate import check_observations
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
 SHARED = ROOT.parent / "shared" / "data"
-NEW_FILES = {
-    "observations/regional_2021_2025.csv": "regional_sources_2021_2025.csv",
-    "reference/cn_provinces/cn_prov_tech_market.csv": "reference/cn_prov_tech_market.csv",
-    "reference/cn_provinces/cn_prov_population.csv": "reference/cn_prov_population.csv",
-    "reference/cn_provinces/cn_prov_gdp.csv": "reference/cn_prov_gdp.csv",
-    "reference/cn_provinces/cn_prov_invention_patents_per10k.csv": "reference/cn_prov_invention_patents_per10k.csv",
-    "reference/cn_provinces/cn_prov_hitech_industry.csv": "reference/cn_prov_hitech_industry.csv",
-    "reference/cn_provinces/cn_prov_hitech_firms_recognised.csv": "reference/cn_prov_hitech_firms_recognised.csv",
-    "reference/world/wdi_tech_panels.csv": "reference/wdi_tech_panels.csv",
-}
+NEW_FILES = {"observations/regional_2021_2025.csv": "regional_sources_2021_2025.csv"}  # raw file: shared file
+NEW_FILES.update({f"reference/cn_provinces/{name}.csv": f"reference/{name}.csv" for name in (
+    "cn_prov_tech_market", "cn_prov_population", "cn_prov_gdp", "cn_prov_invention_patents_per10k",
+    "cn_prov_hitech_industry", "cn_prov_hitech_firms_recognised")})
+NEW_FILES["reference/world/wdi_tech_panels.csv"] = "reference/wdi_tech_panels.csv"
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason=f"shared data folder {SHARED} is absent")
 
 
@@ -106,7 +101,8 @@ def test_definition_different_figures_sit_on_different_indicators(regional):
     inc = _one(regional, region="Taicang", year="2022", value="4")
     assert inc["indicator"] == "national_incubators" != "incubators_and_maker_spaces"
     # high-tech enterprise counts without a stated basis are kept apart from the valid count
-    taicang = [r for r in regional if r["region"] == "Taicang" and r["indicator"].startswith("hightech_enterprises")]
+    taicang = [r for r in regional
+               if r["region"] == "Taicang" and r["indicator"].startswith("hightech_enterprises")]
     assert {r["indicator"] for r in taicang} == {"hightech_enterprises_total"}
     hitech = _rows("reference/cn_provinces/cn_prov_hitech_industry.csv")
     by_series = {(int(r["year"]) < 2018, r["indicator"].endswith("_pre2018")) for r in hitech}
@@ -116,17 +112,19 @@ def test_definition_different_figures_sit_on_different_indicators(regional):
     wdi = {r["indicator"] for r in _rows("reference/world/wdi_tech_panels.csv")}
     assert {"hightech_exports_share", "hightech_exports_share_legacy"} <= wdi
     recog = {r["indicator"] for r in _rows("reference/cn_provinces/cn_prov_hitech_firms_recognised.csv")}
-    assert recog == {"hightech_enterprises_recognised"} and registry.get("hightech_enterprises_recognised").kind == "flow"
+    assert recog == {"hightech_enterprises_recognised"}
+    assert registry.get("hightech_enterprises_recognised").kind == "flow"
     market = {r["indicator"] for r in _rows("reference/cn_provinces/cn_prov_tech_market.csv")}
     assert "tech_contract_turnover" not in market and "tech_market_turnover_seller" in market
-    for ind in ("national_incubators", "hightech_mfg_revenue", "hightech_mfg_revenue_pre2018", "researchers_per_10k"):
+    for ind in ("national_incubators", "hightech_mfg_revenue", "hightech_mfg_revenue_pre2018",
+                "researchers_per_10k"):
         assert registry.get(ind).id == ind
 
 
 def test_new_regional_file_validates_and_reads_the_printed_hedges():
     frame = read_csv_text(RAW / "observations/regional_2021_2025.csv", "observations/regional_2021_2025.csv")
-    tidy, problems = check_observations(frame, "observations/regional_2021_2025.csv", collection="observations",
-                                        today=dt.date(2026, 12, 1))
+    tidy, problems = check_observations(frame, "observations/regional_2021_2025.csv",
+                                        collection="observations", today=dt.date(2026, 12, 1))
     assert problems == []
     t = tidy.set_index(["region", "indicator", "year"])
     assert t.loc[("Taicang", "hightech_enterprises_total", 2025), "qualifier"] == "more_than"

@@ -15,12 +15,15 @@ def _processed():
         pytest.skip("data/processed not built (python -m taicang_analysis data)")
 
 
-def test_open_targets_are_those_after_the_indicators_latest_year():
-    obs = pd.DataFrame({"indicator": ["x", "x", "y"], "year": [2020, 2023, 2010], "value": [1.0, 2.0, np.nan]})
-    targets = pd.DataFrame({"indicator": ["x", "x", "y", "z"], "target_year": [2023, 2025, 2015, 2030],
-                            "source_ref": ["a", "b", "c", "d"]})
-    # x: 2023 published -> 2023 closed, 2025 open; y: no published value -> open; z: unknown -> open
-    assert ledger.open_targets(obs, targets)["source_ref"].tolist() == ["b", "c", "d"]
+def test_open_targets_are_those_whose_region_has_no_outcome_yet():
+    obs = pd.DataFrame({"region": ["A", "A", "A", "B"], "indicator": ["x", "x", "y", "x"],
+                        "year": [2020, 2023, 2010, 2030], "value": [1.0, 2.0, np.nan, 5.0]})
+    targets = pd.DataFrame({"region": ["A", "A", "A", "A", "C"], "indicator": ["x", "x", "y", "z", "x"],
+                            "target_year": [2023, 2025, 2015, 2030, 2025],
+                            "source_ref": ["a", "b", "c", "d", "e"]})
+    # A/x: 2023 published -> 2023 closed, 2025 open (B's 2030 value is another region's);
+    # A/y: no published value -> open; z: unknown -> open; C has nothing published -> open
+    assert ledger.open_targets(obs, targets)["source_ref"].tolist() == ["b", "c", "d", "e"]
 
 
 def test_new_rows_skip_known_keys():

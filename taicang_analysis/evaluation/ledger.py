@@ -36,10 +36,12 @@ METHOD = "pool"  # the engine in use; a second engine is recorded under its own 
 
 
 def open_targets(observations: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
-    """Targets whose target year is after the latest year with any published value of their indicator."""
+    """Targets whose outcome is not published yet: the target year is after the latest year with a
+    published value of that indicator for that region (in any collection)."""
     known = observations[observations["value"].notna()]
-    latest = known.groupby("indicator")["year"].max()
-    last = targets["indicator"].map(latest)
+    latest = known.groupby(["region", "indicator"])["year"].max()
+    last = pd.Series([latest.get((r, i)) for r, i in zip(targets["region"], targets["indicator"], strict=True)],
+                     index=targets.index, dtype="Float64")
     keep = last.isna() | (targets["target_year"].astype(int) > last.fillna(-1).astype(int))
     return targets[keep].reset_index(drop=True)
 

@@ -96,6 +96,9 @@ def publish(staging: Path, out_dir: Path) -> None:
     if out_dir.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}{OLD_MARK}", dir=out_dir.parent))
         os.rename(out_dir, old / out_dir.name)
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(staging, 0o777 & ~mask)  # mkdtemp made it private; a brief is for reading
     os.rename(staging, out_dir)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
@@ -159,3 +162,42 @@ def earlier_briefs(reports_root: Path, exclude: Path | None = None) -> list[tupl
                 continue
             found.append((str(as_of), folder))
     return sorted(found)
+
+
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync")
+
+
+def chromium() -> str | None:
+    """The headless browser on PATH (Debian's ``chromium``), or None."""
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def run_chromium(args: list[str], *, timeout: float = 120) -> "subprocess.CompletedProcess":
+    """Run headless Chromium with the flags that work offline and as root, in a throwaway profile."""
+    import subprocess
+    browser = chromium()
+    if browser is None:
+        raise FileNotFoundError("chromium is not on PATH (Debian: apt-get install chromium fonts-noto-cjk)")
+    with tempfile.TemporaryDirectory(prefix="brief-chromium-") as profile:
+        return subprocess.run([browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
+                              capture_output=True, text=True, timeout=timeout)
+
+
+def print_pdf(html_path: Path, pdf_path: Path) -> dict:
+    """brief.pdf from index.html; {'written': bool, 'note': ...} (skipped with a note without chromium)."""
+    if chromium() is None:
+        return {"written": False, "note": "chromium not on PATH: brief.pdf skipped "
+                                          "(Debian: apt-get install chromium fonts-noto-cjk)"}
+    try:
+        done = run_chromium(["--no-pdf-header-footer", f"--print-to-pdf={Path(pdf_path).resolve()}",
+                             Path(html_path).resolve().as_uri()])
+    except (OSError, Exception) as exc:  # noqa: BLE001 -- a PDF problem must not sink the brief
+        return {"written": False, "note": f"chromium failed: {type(exc).__name__}: {exc}"}
+    if not Path(pdf_path).is_file():
+        return {"written": False, "note": f"chromium wrote no PDF (exit {done.returncode}): {done.stderr[-300:]}"}
+    return {"written": True, "note": "printed from index.html by headless chromium"}

@@ -162,12 +162,13 @@ def run_brief(*, as_of, plan: str | None = None, out_dir, notebooks_dir=None, no
               jobs: int | None = None, since=None, timeout: float = 600, lang: str = "both",
               executor: cf.Executor | None = None, progress: bool = True, parameters: dict | None = None,
               headline_options: dict | None = None, reports_root=None, kernel: str = execute.KERNEL,
-              command: list[str] | None = None, headline_fn=None) -> BriefResult:
+              command: list[str] | None = None, headline_fn=None, pdf: bool = True) -> BriefResult:
     """Run the suite for ``as_of`` and write the brief into ``out_dir``; see the module docstring.
 
     parameters: more notebook parameters (e.g. draws, seed, calibration), passed where declared.
     headline_options: keyword arguments of ``headline.headline`` (year, draws, seed, calibration).
     headline_fn: the function producing the headline dict (default ``headline.headline``; tests swap it).
+    pdf: print brief.pdf with headless Chromium (when it is on PATH).
     """
     t_start = time.monotonic()
     as_of = normalise_as_of(as_of)
@@ -200,7 +201,7 @@ def run_brief(*, as_of, plan: str | None = None, out_dir, notebooks_dir=None, no
                                timeout=timeout, jobs=jobs, nb_dir=nb_dir, kernel=kernel, command=command,
                                executor=executor, progress=progress, parameters=parameters or {},
                                headline_options=headline_options or {}, headline_fn=headline_fn,
-                               earlier=earlier, t_start=t_start)
+                               earlier=earlier, t_start=t_start, pdf=pdf)
         except BaseException:
             brief_io.discard(staging)  # an interrupted run leaves nothing that looks like a brief
             raise
@@ -209,7 +210,7 @@ def run_brief(*, as_of, plan: str | None = None, out_dir, notebooks_dir=None, no
 
 
 def _run_into(staging, out_dir, paths, base_params, *, as_of, plan, langs, lang, timeout, jobs, nb_dir, kernel,
-              command, executor, progress, parameters, headline_options, headline_fn, earlier, t_start):
+              command, executor, progress, parameters, headline_options, headline_fn, earlier, t_start, pdf):
     own_executor = executor is None
     pool = executor or cf.ProcessPoolExecutor(max_workers=jobs)
     try:
@@ -235,7 +236,7 @@ def _run_into(staging, out_dir, paths, base_params, *, as_of, plan, langs, lang,
                         lang=lang, timeout=timeout, jobs=jobs, nb_dir=nb_dir, kernel=kernel, command=command,
                         pool=pool, extra=parameters, headline_options=headline_options,
                         timings={"notebooks_wall": round(notebooks_seconds, 3),
-                                 "headline": round(headline_seconds, 3)}, t_start=t_start)
+                                 "headline": round(headline_seconds, 3)}, t_start=t_start, want_pdf=pdf)
 
 
 def _check_plan(plan: str) -> None:
@@ -288,7 +289,7 @@ def _no_result(task: dict, error: str, status: str = "failed") -> dict:
 
 def _write_brief(staging: Path, out_dir: Path, tasks, results, head, earlier, *, as_of, plan, langs, lang,
                  timeout, jobs, nb_dir, kernel, command, pool, extra, headline_options, timings,
-                 t_start) -> BriefResult:
+                 t_start, want_pdf=True) -> BriefResult:
     from .manifest import build_manifest, rerun_command
     from ..data import io as data_io
     runs = []
@@ -326,9 +327,10 @@ def _write_brief(staging: Path, out_dir: Path, tasks, results, head, earlier, *,
             head=head, runs=run_dicts, changes=change_items, since=earlier[0] if earlier else None, langs=langs,
             as_of=as_of, generated=generated, figures=figures, pdf=pdf))
 
-    index = write_index(pdf=brief_io.chromium() is not None)
+    index = write_index(pdf=want_pdf and brief_io.chromium() is not None)
     t_pdf = time.monotonic()
-    pdf = brief_io.print_pdf(index, staging / "brief.pdf")
+    pdf = brief_io.print_pdf(index, staging / "brief.pdf") if want_pdf else {"written": False,
+                                                                                "note": "not asked for (pdf=False)"}
     if not pdf["written"]:
         write_index(pdf=False)
     timings["pdf"] = round(time.monotonic() - t_pdf, 3)
@@ -336,6 +338,7 @@ def _write_brief(staging: Path, out_dir: Path, tasks, results, head, earlier, *,
     params = {"as_of": as_of, "plan": plan, "since": earlier[0] if earlier else None,
               "since_folder": str(earlier[1]) if earlier else None, "lang": lang, "timeout": timeout, "jobs": jobs,
               "notebooks_dir": str(nb_dir), "notebooks": [t["name"] for t in tasks], "kernel": kernel,
+              "cwd": str(Path.cwd()),
               "notebook_parameters": extra, "headline": headline_options}
     manifest = build_manifest(parameters=params, raw_dir=data_io.RAW_DIR, repo=data_io.PROJECT_ROOT,
                               runs=run_dicts, timings=timings, pdf=pdf, command=command,

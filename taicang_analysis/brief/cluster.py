@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def dask_executor(address: str, *, timeout: float = 30):
+def dask_executor(address: str, *, timeout: float = 10):
     """Yield a ``concurrent.futures.Executor`` on the Dask scheduler at ``address``; close the client after."""
     try:
         from distributed import Client

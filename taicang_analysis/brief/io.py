@@ -108,7 +108,7 @@ def discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
-def write_text(path: Path, text: str) -> Path:
+def put_text(path: Path, text: str) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -116,7 +116,7 @@ def write_text(path: Path, text: str) -> Path:
 
 
 def write_json(path: Path, obj) -> Path:
-    return write_text(path, json.dumps(obj, ensure_ascii=False, indent=1, sort_keys=False) + "\n")
+    return put_text(path, json.dumps(obj, ensure_ascii=False, indent=1, sort_keys=False) + "\n")
 
 
 def read_json(path: Path):

@@ -295,8 +295,8 @@ def _write_brief(staging: Path, out_dir: Path, tasks, results, head, earlier, *,
     runs = []
     for task in tasks:
         r = results[task["name"]]
-        brief_io.write_text(staging / f"{task['name']}.ipynb", r["notebook"])
-        brief_io.write_text(staging / f"{task['name']}.html", r["html"])
+        brief_io.put_text(staging / f"{task['name']}.ipynb", r["notebook"])
+        brief_io.put_text(staging / f"{task['name']}.html", r["html"])
         cmd = rerun_command(input_path=Path(task["input"]), output_path=out_dir / f"{task['name']}.rerun.ipynb",
                             cwd=Path(task["cwd"]), parameters=task["parameters"], kernel=kernel)
         runs.append(NotebookRun(task["name"], r["status"], r["error"], r["seconds"], r["started"], r["finished"],
@@ -323,7 +323,7 @@ def _write_brief(staging: Path, out_dir: Path, tasks, results, head, earlier, *,
     run_dicts = [asdict(r) for r in runs]
 
     def write_index(pdf: bool):
-        return brief_io.write_text(staging / "index.html", render.index_page(
+        return brief_io.put_text(staging / "index.html", render.index_page(
             head=head, runs=run_dicts, changes=change_items, since=earlier[0] if earlier else None, langs=langs,
             as_of=as_of, generated=generated, figures=figures, pdf=pdf))
 

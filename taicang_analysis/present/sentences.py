@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import string
 
-from .text import fmt
-
 LANGS = ("zh", "en")
 LANG_CHOICES = ("zh", "en", "both")
 
@@ -119,4 +117,6 @@ def pct(p: float | None) -> str:
 
 
 def number(value: float | None, digits: int = 2) -> str:
+    """A figure as printed everywhere (``present.text.fmt``: no trailing zeros, at most ``digits`` decimals)."""
+    from .text import fmt  # lazily: the CLI's argument parser imports this module and needs no pandas
     return fmt(value, digits)

@@ -24,7 +24,7 @@ from . import changes as changes_mod
 from . import execute, render
 from . import io as brief_io
 
-PASSED_PARAMETERS = ("as_of", "plan", "since")  # handed to a notebook only when it declares them
+PASSED_PARAMETERS = ("as_of", "plan", "since", "lang")  # handed to a notebook only when it declares them
 DEFAULT_NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent.parent / "notebooks"
 OUTER_GRACE = 60.0  # seconds beyond the worst case before the runner gives up on the executor
 
@@ -191,7 +191,7 @@ def run_brief(*, as_of, plan: str | None = None, out_dir, notebooks_dir=None, no
         _check_plan(plan)
     earlier = resolve_since(since, as_of=as_of, reports_root=reports_root, out_dir=out_dir)
     since_as_of = earlier[0] if earlier else None
-    base_params = {"as_of": as_of, "plan": plan, "since": since_as_of}
+    base_params = dict(zip(PASSED_PARAMETERS, (as_of, plan, since_as_of, lang)))
 
     with brief_io.locked(out_dir):
         brief_io.remove_stale_staging(out_dir)

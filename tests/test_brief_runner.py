@@ -162,3 +162,14 @@ def test_bad_arguments_are_named():
         runner.run_brief(as_of=AS_OF, out_dir="unused", notebooks=[NOTEBOOKS / "ok.ipynb"], lang="fr")
     with pytest.raises(runner.BriefError, match="timeout"):
         runner.run_brief(as_of=AS_OF, out_dir="unused", notebooks=[NOTEBOOKS / "ok.ipynb"], timeout=0)
+
+
+def test_the_guard_kills_a_kernel_process_group_and_spares_ours():
+    from types import SimpleNamespace
+
+    from taicang_analysis.brief import execute
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"], start_new_session=True)
+    holder = [SimpleNamespace(provisioner=SimpleNamespace(pid=child.pid))]
+    assert execute._kill_kernel(holder) is True
+    assert child.wait(timeout=30) == -9
+    assert execute._kill_kernel([SimpleNamespace(provisioner=SimpleNamespace(pid=None))]) is False

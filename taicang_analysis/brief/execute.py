@@ -55,17 +55,20 @@ def _tracked_kernel_manager(holder: list):
 
 
 def _kill_kernel(holder: list) -> bool:
+    """SIGKILL the kernel's process group (jupyter_client starts kernels in their own session), never ours."""
     for km in holder:
         pid = getattr(getattr(km, "provisioner", None), "pid", None)
-        if pid:
-            try:
-                os.killpg(os.getpgid(pid), signal.SIGKILL)
-            except (ProcessLookupError, PermissionError, OSError):
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except (ProcessLookupError, OSError):
-                    continue
-            return True
+        if not pid:
+            continue
+        try:
+            group = os.getpgid(pid)
+            if group != os.getpgrp():
+                os.killpg(group, signal.SIGKILL)
+            else:
+                os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError, OSError):
+            continue
+        return True
     return False
 
 

@@ -150,3 +150,13 @@ def test_a_later_brief_lists_what_changed_since_the_newest_earlier_one(tmp_path)
     first = json.loads((root / "2024-06-30" / "changes.json").read_text(encoding="utf-8"))
     assert {(c["kind"], c["year"]) for c in first["changes"]} == {("revised_figure", 2020), ("probability", None),
                                                                  ("grade", None)}
+
+
+def test_row_sentences_say_the_same_numbers_in_both_languages(head):
+    for row in head["rows"]:
+        zh, en = (sentences.row_sentence(row, lang) for lang in ("zh", "en"))
+        assert row["name_zh"] in zh and row["name_en"] in en
+        # names may hold digits ("per 10k"); the figures after them must match
+        assert _numbers(zh.replace(row["name_zh"], "")) == _numbers(en.replace(row["name_en"], "")), (zh, en)
+        if row["probability"] is not None:
+            assert sentences.pct(row["probability"]) in zh

@@ -63,6 +63,11 @@ def headline(tables=None, *, as_of=None, plan: str | None = None, year: int = 20
                          "seed": seed, "calibration": calibration}}
 
 
+def headline_rows(tables=None, **options) -> list[dict]:
+    """Just the rows of ``headline`` (one per target of the plan)."""
+    return headline(tables, **options)["rows"]
+
+
 def headline_row(a) -> dict:
     d = a.to_dict()
     ind = registry.get(a.indicator)

@@ -54,6 +54,17 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "change_grade": {"zh": "{name}：评级由“{old}”变为“{new}”", "en": "{name}: grade changed from '{old}' to '{new}'"},
     "change_new_indicator": {"zh": "{name}：新增指标", "en": "{name}: new in this brief"},
     "change_dropped_indicator": {"zh": "{name}：本期不再列出", "en": "{name}: no longer listed"},
+    "row_with_probability": {
+        "zh": "{name}：最新值 {latest}（{year}年），目标 {target}（{target_year}年），评级“{grade}”，达标概率 {probability}。",
+        "en": "{name}: latest {latest} ({year}), target {target} ({target_year}), grade '{grade}', "
+              "probability of meeting it {probability}."},
+    "row_without_probability": {
+        "zh": "{name}：最新值 {latest}（{year}年），目标 {target}（{target_year}年），评级“{grade}”；无法给出达标概率。",
+        "en": "{name}: latest {latest} ({year}), target {target} ({target_year}), grade '{grade}'; no probability "
+              "can be given."},
+    "row_no_value": {
+        "zh": "{name}：目标 {target}（{target_year}年）；尚无公开数值，无法评估。",
+        "en": "{name}: target {target} ({target_year}); no published value yet, not assessable."},
     "reproduce": {"zh": "复现：见 manifest.json（输入文件哈希、软件版本、每个笔记本的重跑命令）",
                   "en": "Reproduce: see manifest.json (input hashes, package versions, the command that re-runs each "
                         "notebook)"},
@@ -120,3 +131,16 @@ def number(value: float | None, digits: int = 2) -> str:
     """A figure as printed everywhere (``present.text.fmt``: no trailing zeros, at most ``digits`` decimals)."""
     from .text import fmt  # lazily: the CLI's argument parser imports this module and needs no pandas
     return fmt(value, digits)
+
+
+def row_sentence(row: dict, lang: str) -> str:
+    """One sentence on one target from a headline row (``brief.headline``): the brief notebook's text."""
+    name = row["name_zh"] if lang == "zh" else row["name_en"]
+    target = f"{row['comparator_sign']} {number(row['target_value'])} {row['unit']}"
+    if row.get("latest_value") is None:
+        return say("row_no_value", lang, name=name, target=target, target_year=row["target_year"])
+    values = dict(name=name, latest=f"{number(row['latest_value'])} {row['unit']}", year=row["latest_year"],
+                  target=target, target_year=row["target_year"], grade=grade(row["status"], lang))
+    if row.get("probability") is None:
+        return say("row_without_probability", lang, **values)
+    return say("row_with_probability", lang, probability=pct(row["probability"]), **values)

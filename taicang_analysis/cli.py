@@ -167,6 +167,14 @@ def _cmd_backtest(args) -> int:
     observations = io.read_processed("observations.csv")
     targets = io.read_processed("targets.csv")
     progress, bar = None, None
+    if args.if_changed:
+        status = backtest.calibration_is_current(observations, targets, n_draws=args.draws,
+                                                 rolling_draws=args.rolling_draws, origin_step=args.origin_step,
+                                                 seed=args.seed)
+        if status.reused:
+            print(f"calibration: {status}")
+            return 0
+        print(f"calibration: {status.reason}: running the backtest", file=sys.stderr)
     if not args.no_progress:
         from tqdm import tqdm
         bar = tqdm(total=backtest.backtest_size(observations, targets, origin_step=args.origin_step),
@@ -179,9 +187,7 @@ def _cmd_backtest(args) -> int:
     finally:
         if bar is not None:
             bar.close()
-    tables = {f"backtest_{name}.csv": io.frame_to_csv_bytes(getattr(result, name)) for name in BACKTEST_TABLES}
-    tables[plan_assessment.CALIBRATION_FILE] = io.frame_to_csv_bytes(result.calibration.to_frame())
-    written = io.write_tables_atomically(tables)
+    written = backtest.save_backtest(result, observations, targets)  # tables, calibration and its key, atomically
     if args.json:
         out = {name: json.loads(getattr(result, name).to_json(orient="records", force_ascii=False))
                for name in ("scores", "reliability", "coverage_by_horizon", "spread")}
@@ -198,8 +204,15 @@ def _cmd_backtest(args) -> int:
 
 
 def _cmd_brief(args) -> int:
-    # Until the notebook brief exists, the brief is: build the data, the target table,
-    # and one assessment per target of the plan's table.
+    if not args.text:
+        from .brief import cli as brief_cli
+        return brief_cli.run(args)
+    return _text_brief(args)
+
+
+def _text_brief(args) -> int:
+    # The brief as it was before the notebook suite (brief --text): build the data, the target
+    # table, and one assessment per target of the plan's table, printed.
     from . import api
     from .present import text as report
     study = api.Study(as_of=args.as_of, calibration="auto" if args.calibration is None else args.calibration,
@@ -218,6 +231,11 @@ def _cmd_brief(args) -> int:
     related = {r.assessment.indicator: r.related for r in results}
     print(report.render_assessment_table(report.assessment_table([r.assessment for r in results], related)))
     return 0
+
+
+def _cmd_ledger(args) -> int:
+    from .evaluation import ledger
+    return ledger.main(args.ledger_args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -284,15 +302,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=2, help="worker processes")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--if-changed", action="store_true",
+                   help="run only when the stored calibration was fitted on other inputs (processed data, settings, "
+                        "package version); else say it is reused")
     p.set_defaults(func=_cmd_backtest)
-    p = sub.add_parser("brief", help="build the data and print the brief for all indicators")
-    p.add_argument("--year", type=int, default=None, help="target year (default: the plan's, 2025 = Table 2)")
-    p.add_argument("--as-of", default=None, help="date (YYYY-MM-DD) or year: use only what was known then")
-    p.add_argument("--draws", type=int, default=10_000)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--calibration", default=None,
-                   help="calibration table (default data/processed/backtest_calibration.csv if present; 'none' = off)")
+    p = sub.add_parser("brief", help="the quarterly brief: run the notebook suite into reports/<as-of>/ (HTML pages, "
+                                     "index.html, brief.pdf, manifest.json); --text prints the text brief instead")
+    from .brief import cli as brief_cli
+    brief_cli.add_arguments(p)
+    p.add_argument("--text", action="store_true",
+                   help="print the text brief (targets, values, one assessment per target) instead of running the "
+                        "notebooks, as `brief` did before the notebook suite")
     p.set_defaults(func=_cmd_brief)
+    p = sub.add_parser("ledger", help="the forecast ledger: record today's probabilities for every open target, "
+                                      "or score entries whose outcome has been published", add_help=False)
+    p.add_argument("ledger_args", nargs=argparse.REMAINDER, help="record | score [--ledger FILE] [--calibration …]")
+    p.set_defaults(func=_cmd_ledger)
     return parser
 
 

@@ -101,7 +101,7 @@ CLI_CASES = [
     (["targets", "--year", "2019"], "--year 2019: taicang_14th_st has targets for 2025, 2020 only"),
     (["brief", "--year", "2019"], "--year 2019: taicang_14th_st has targets for 2025, 2020 only"),
     (["brief", "--as-of", "soon"], "--as-of 'soon': not a date"),
-    (["brief", "--draws", "5"], "n_draws must be at least 100"),
+    (["brief", "--draws", "5"], "--draws must be at least 100"),
     (["revisions", "--region", "Atlantis"], "--region 'Atlantis': no published data"),
     (["data", "--raw-dir", "/no/such/raw"], "--raw-dir '/no/such/raw': no such folder"),
     (["backtest", "--draws", "5"], "--draws must be at least 100"),

@@ -58,10 +58,20 @@ def test_traffic_light_rule():
 
 
 def test_an_unknown_plan_is_named(head):
-    targets = data_io.read_processed("targets.csv")
-    assert "taicang_14th_st_plan" in headline.plan_ids(targets)
-    with pytest.raises(ValueError, match="plan 'nope' is unknown; known plans: .*taicang_14th_st_plan"):
-        headline.select_plan(targets, "nope")
+    assert "taicang_14th_st" in headline.plan_ids()
+    with pytest.raises(ValueError, match="plan 'nope' is unknown; known plans: .*taicang_14th_st"):
+        headline.check_plan("nope")
+    assert head["settings"]["plan"] == "taicang_14th_st"  # None = the default plan, named
+
+
+def test_the_headline_is_the_apis_numbers(head):
+    import taicang_analysis as ta
+    study = ta.Study(as_of="2024-06-30", draws=1000, seed=0, calibration="none")
+    by_id = {r["indicator"]: r for r in head["rows"]}
+    for result in study.assess_all():
+        d = result.to_dict()
+        assert by_id[d["indicator"]]["probability"] == d["probability"]
+        assert by_id[d["indicator"]]["status"] == d["status"]
 
 
 def _page(head, lang):

@@ -38,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
                         help="the notebook suite folder (default: notebooks/)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     # the brief command's flags before the notebook brief (kept: scheduled scripts use them)
-    parser.add_argument("--year", type=int, default=2025, help="target year (default 2025: Table 2)")
+    parser.add_argument("--year", type=int, default=None, help="target year (default: the plan's; 2025 = Table 2)")
     parser.add_argument("--draws", type=int, default=10_000, help="predictive draws per model (default 10000)")
     parser.add_argument("--seed", type=int, default=0, help="seed of every random draw (default 0)")
     parser.add_argument("--calibration", default=None,
@@ -100,6 +100,11 @@ def run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
         return _fail(str(exc))
     if note:
         print(note, file=sys.stderr)
+    from .. import api
+    # the plan, the year, the draws, the seed and the calibration are checked by the same front door the
+    # notebooks use, before any notebook runs (an InputError reaches the CLI's handler: exit 2)
+    api.Study(as_of=as_of, plan=args.plan, calibration="auto" if args.calibration is None else args.calibration,
+              draws=args.draws, seed=args.seed).plan_targets(args.year)
     legacy = {name: getattr(args, name) for name in LEGACY_PARAMETERS}
     command = [sys.executable, "-m", "taicang_analysis", "brief", *(argv if argv is not None else sys.argv[2:])]
     try:
@@ -117,6 +122,8 @@ def run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
                                headline_options=legacy, command=command)
     except (BriefError, brief_io.BriefLocked, ConnectionError) as exc:
         return _fail(str(exc))
+    except api.InputError:
+        raise
     except (ValueError, FileNotFoundError, KeyError) as exc:  # e.g. an unreadable calibration table
         return _fail(f"{type(exc).__name__}: {exc}")
     for r in result.runs:

@@ -8,9 +8,9 @@ codes (status, light); wording lives in ``present.sentences``.
 
 from __future__ import annotations
 
+from .. import api
 from ..assessment import plans as plan_assessment
-from ..assessment.assess import Pool
-from ..data import io, registry
+from ..data import registry
 from ..present.text import COMPARATOR_WORDS
 
 LIGHT_BY_GRADE = {"target_already_met": "green", "on_track": "green", "acceleration_needed": "amber",
@@ -25,47 +25,37 @@ def traffic_light(probability: float | None, status: str) -> str:
     return LIGHT_BY_GRADE.get(status, "grey")
 
 
-def plan_ids(targets) -> list[str]:
-    """Plans are named by their document under data/raw/documents (e.g. taicang_14th_st_plan)."""
-    refs = targets["source_ref"].astype(str)
-    docs = refs[refs.str.startswith("documents/")].str.extract(r"^documents/([^/#]+)\.txt#")[0].dropna()
-    return sorted(set(docs))
+def plan_ids() -> list[str]:
+    """The plans the library knows (`assessment.plans.PLANS`): the brief's ``--plan`` choices."""
+    return sorted(plan_assessment.PLANS)
 
 
-def select_plan(targets, plan: str | None):
-    """The targets of one plan (all of the region's targets when ``plan`` is None)."""
-    if plan is None:
-        return targets
-    known = plan_ids(targets)
-    if plan not in known:
-        raise ValueError(f"plan {plan!r} is unknown; known plans: {', '.join(known) or 'none'}")
-    return targets[targets["source_ref"].astype(str).str.startswith(f"documents/{plan}.txt#")]
+def check_plan(plan: str | None) -> None:
+    """A clear error (``ValueError``) for an unknown plan id, before any work."""
+    if plan is not None and plan not in plan_assessment.PLANS:
+        raise ValueError(f"plan {plan!r} is unknown; known plans: {', '.join(plan_ids())}")
 
 
-def headline(tables=None, *, as_of=None, plan: str | None = None, year: int = 2025, draws: int = 10_000,
+def headline(data_dir=None, *, as_of=None, plan: str | None = None, year: int | None = None, draws: int = 10_000,
              seed: int = 0, calibration: str | None = None) -> dict:
     """{'rows': [...], 'basis': sentence on the spread, 'settings': {...}} for the brief's index page.
 
-    ``tables``: a mapping with 'observations' and 'targets' frames (default: data/processed).
+    The same call as every other path (`api.Study.assess_all`), so the brief, the CLI and the
+    notebooks print the same numbers.  ``year`` None is the plan's headline year.
     """
-    if tables is None:
-        tables = {"observations": io.read_processed("observations.csv"),
-                  "targets": io.read_processed("targets.csv")}
-    targets = select_plan(tables["targets"], plan)
-    if plan_assessment.plan_targets(targets, target_year=year).empty:
-        raise ValueError(f"no {year} targets" + (f" in plan {plan!r}" if plan else ""))
-    cal, basis = plan_assessment.load_calibration(calibration)
-    pool = Pool(spread=cal) if cal is not None else Pool()
-    assessments = plan_assessment.assess_plan(tables["observations"], targets, target_year=year, as_of=as_of,
-                                              pool=pool, n_draws=draws, seed=seed)
-    return {"rows": [headline_row(a) for a in assessments], "basis": basis,
-            "settings": {"as_of": plan_assessment.as_of_date(as_of), "plan": plan, "year": year, "draws": draws,
-                         "seed": seed, "calibration": calibration}}
+    check_plan(plan)
+    study = api.Study(as_of=as_of, plan=plan, data_dir=data_dir,
+                      calibration="auto" if calibration is None else calibration, draws=draws, seed=seed)
+    results = study.assess_all(target_year=year)
+    return {"rows": [headline_row(r.assessment) for r in results], "basis": study.calibration_basis,
+            "settings": {"as_of": study.as_of.iso, "plan": study.plan.id,
+                         "year": study.plan.target_year if year is None else year, "draws": draws, "seed": seed,
+                         "calibration": calibration}}
 
 
-def headline_rows(tables=None, **options) -> list[dict]:
+def headline_rows(data_dir=None, **options) -> list[dict]:
     """Just the rows of ``headline`` (one per target of the plan)."""
-    return headline(tables, **options)["rows"]
+    return headline(data_dir, **options)["rows"]
 
 
 def headline_row(a) -> dict:

@@ -240,10 +240,9 @@ def _run_into(staging, out_dir, paths, base_params, *, as_of, plan, langs, lang,
 
 
 def _check_plan(plan: str) -> None:
-    from ..data import io as data_io
-    from .headline import select_plan
+    from .headline import check_plan
     try:
-        select_plan(data_io.read_processed("targets.csv"), plan)
+        check_plan(plan)
     except ValueError as exc:
         raise BriefError(str(exc)) from None
 

@@ -340,3 +340,58 @@ def peer_grid(panel: pd.DataFrame, *, indicators=None, regions=None, highlight: 
         ax.set_visible(False)
     fig.tight_layout()
     return fig
+
+
+# -- scenarios and the brief -------------------------------------------------------------
+
+SCENARIO = "#6a1b9a"  # a user-set what-if path: purple
+
+
+@style.styled
+def plot_scenario(a, scenario, ax=None, *, levels=DEFAULT_LEVELS, until: int | None = None):
+    """The assessment's fan with a what-if path (`assessment.scenarios.Scenario`) drawn over it."""
+    ax = plot_assessment(a, ax=ax, levels=levels, until=until, legend=False)
+    path = scenario.path
+    ax.plot(path.index, path.to_numpy(dtype=float), "-", color=SCENARIO, linewidth=2,
+            label=(f"情景 scenario: numerator {scenario.numerator_growth:+.1%}/yr, "
+                   f"denominator {scenario.denominator_growth:+.1%}/yr"))
+    ax.legend(loc="best", frameon=False)
+    style.integer_years(ax)
+    return ax
+
+
+@style.styled
+def traffic_lights(table: pd.DataFrame, ax=None, *, columns=("name_zh", "latest", "year", "target", "observed_pace",
+                                                            "required_pace", "status", "probability")):
+    """The plan on one page: one row per target, the light column coloured by grade.
+
+    ``table``: `notebook_support.plan_table` (needs a ``light`` column: green, amber, red, grey).
+    """
+    columns = [c for c in columns if c in table.columns]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(13, 0.24 * len(table) + 0.8))
+    ax.axis("off")
+    cells = table[columns].astype(object).where(table[columns].notna(), "—")
+    cells = cells.map(lambda v: f"{v:.0%}" if isinstance(v, float) and 0 <= v <= 1 else
+                      (f"{int(v)}" if isinstance(v, float) and float(v).is_integer() else str(v)))
+    text_rows = [["●"] + list(r) for r in cells.itertuples(index=False)]
+    header = ["", *[_COLUMN_LABELS.get(c, c) for c in columns]]
+    tbl = ax.table(cellText=text_rows, colLabels=header, loc="upper left", cellLoc="left")
+    tbl.auto_set_font_size(False)
+    tbl.set_fontsize(7.5)
+    tbl.auto_set_column_width(list(range(len(header))))
+    for (row, col), cell in tbl.get_celld().items():
+        cell.set_edgecolor("#dddddd")
+        if row == 0:
+            cell.set_text_props(fontweight="bold")
+        elif col == 0:
+            light = table["light"].iloc[row - 1]
+            cell.get_text().set_color(style.TRAFFIC_LIGHT.get(light, "grey"))
+            cell.get_text().set_fontsize(12)
+    ax.set_title("规划指标一览 Every target of the plan: grade and probability", loc="left")
+    return ax
+
+
+_COLUMN_LABELS = {"name_zh": "指标 indicator", "latest": "最新值 latest", "year": "年份 year",
+                  "target": "目标 target", "observed_pace": "实际增速 observed", "required_pace": "所需增速 required",
+                  "status": "评级 grade", "probability": "达成概率 P(met)"}

@@ -16,49 +16,86 @@
 # ---
 
 # %% [markdown]
-# # One target of Taicang's 14th Five-Year S&T plan
+# # One target of Taicang's 14th Five-Year S&T plan, in depth
 #
-# Is the 2025 target reachable, how likely, and what would it take? Every number below comes
-# from `data/raw/` (through `make data`) or from a computation on it; see `docs/method.md`.
+# Is the 2025 target reachable, how likely, and what would it take? The published series with its
+# provenance, every growth-rate method statistical offices use side by side, the pooled projection
+# (a fan from the last published value), the probability and its basis, and what the numerator of
+# the ratio must do. Every number comes from `data/raw/` (through `make data`) or a computation on it.
 
 # %% tags=["parameters"]
-indicator = "rd_intensity"  # a registry id: `python -m taicang_analysis indicators`
+indicator = "rd_intensity"  # a registry id with a 2025 target: `python -m taicang_analysis targets`
 as_of = None  # "YYYY-MM-DD" or a year: use only what was published by then; None = everything
+target = None  # another target value (in the indicator's unit) instead of the plan's; None = the plan's
 reference = "all"  # reference panels: "all", "cn_provinces", "world" or "none"
 draws = 10000  # predictive draws per model
 seed = 0  # seed of every random draw
+until = None  # last year of the fan; None = the target year
 denominator_growth = None  # growth per year of the ratio's denominator (e.g. GDP) as a fraction; None = observed
 calibration = "none"  # "none" = uncalibrated spread; None = the backtest's calibration (`make backtest`) if fitted
 
-# %%
-from taicang_analysis.data import io
-from taicang_analysis.assessment import plans as plan_assessment
-from taicang_analysis.present import figures as plots
-from taicang_analysis.present import text as report
-from taicang_analysis.assessment.assess import Pool
+# %% [markdown]
+# The parameters are checked first: an unknown indicator, a bad date or a target outside the
+# indicator's bounds stops here with the library's message.
 
-observations = io.read_processed("observations.csv")
-targets = io.read_processed("targets.csv")
-spread, spread_basis = plan_assessment.load_calibration(calibration)
-assessment = plan_assessment.assess_indicator(observations, targets, indicator, as_of=as_of, reference=reference,
-                                              pool=Pool(spread=spread or 1.0), n_draws=draws, seed=seed)
-requirement, alternatives, why_not = plan_assessment.what_it_takes(
-    observations, assessment, as_of=as_of, denominator_growth=denominator_growth)
+# %%
+from taicang_analysis.present import figures
+from taicang_analysis.present import notebook_support as nb
+from taicang_analysis.present import text
+
+tables = nb.load()
+params = nb.check_parameters(tables, indicator=indicator, as_of=as_of, target=target, reference=reference,
+                             draws=draws, seed=seed, until=until, denominator_growth=denominator_growth,
+                             calibration=calibration)
 
 # %% [markdown]
-# ## The assessment
-# Grades as statistical offices compute them, each model's projection, the pooled projection, the
-# probability of meeting the target and what the numerator of the ratio must do.
+# ## The published series and where each value comes from
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(report.render_assessment(assessment, requirement, indicator, alternatives))
+print(nb.provenance(tables, indicator, as_of=params["as_of"]).to_string())
+
+# %% [markdown]
+# ## The assessment
+# Grades as statistical offices compute them (Eurostat's rate ratio on the short- and long-term
+# windows, the UN's projected gap, the time-proportional check), each model's projection, the pooled
+# projection, the probability of meeting the target, and what it would take.
+
+# %%
+assessment, spread_basis = nb.assess(tables, indicator, as_of=params["as_of"], target=target,
+                                     reference=reference, draws=draws, seed=seed, calibration=calibration)
+requirement, alternatives, why_not = nb.what_it_takes(tables, assessment, as_of=params["as_of"],
+                                                      denominator_growth=denominator_growth)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(text.render_assessment(assessment, requirement, indicator, alternatives))
 print(f"pool: {spread_basis}")
 
 # %% [markdown]
 # ## The picture
-# Published values (dots), the pooled projection's median and 50 % / 80 % bands, the target (star).
-# The dotted line marks where observation ends.
+# Published values (dots), the pooled projection's median (dashed) with its 50 % and 80 % bands,
+# starting at the last published value, and the target (star). The dotted line marks where
+# observation ends.
 
 # %%
-plots.plot_assessment(assessment);
+figures.plot_assessment(assessment, until=until);
+
+# %% [markdown]
+# ## The probability and its basis
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(f"P(target met in {assessment.target.year}) = "
+      f"{'—' if assessment.probability is None else format(assessment.probability, '.1%')}")
+print(f"basis: {assessment.probability_reason}")
+print(f"grade: {assessment.status} ({assessment.status_basis})")
+
+# %% [markdown]
+# ## What it would take
+# For a ratio (R&D spending over GDP, high-tech over above-scale output), the growth its numerator
+# needs at the denominator's observed growth, and at stated growths.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(nb.requirements_table(requirement, alternatives, why_not).to_string())

@@ -238,6 +238,10 @@ def _row_label(indicator_id: str) -> str:
     return f"{ind.name_zh}  {indicator_id}" if ind is not None else indicator_id
 
 
+def _no_data(ax, message: str) -> None:
+    ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center", color="grey")
+
+
 # -- track record --------------------------------------------------------------------
 
 @style.styled
@@ -249,9 +253,12 @@ def reliability_diagram(table: pd.DataFrame, ax=None, *, hue: str | None = None,
     (e.g. ``method``).  Empty bins are not drawn; each point is labelled n=...
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(5, 5))
+        _, ax = plt.subplots(figsize=(5, 5), layout="constrained")
     ax.plot([0, 1], [0, 1], color="grey", linestyle=":", linewidth=1, label="完美校准 perfectly calibrated")
-    drawn = table[table["n"] > 0]
+    if table.empty:
+        _no_data(ax, "no track record yet: make backtest")
+        table = pd.DataFrame(columns=["n", "mean_predicted", "observed_frequency"] + ([hue] if hue else []))
+    drawn = table[table["n"].astype(float) > 0]
     groups = drawn.groupby(hue, sort=False) if hue else [(None, drawn)]
     palette = sns.color_palette("colorblind", n_colors=max(1, drawn[hue].nunique() if hue else 1))
     for colour, (name, rows) in zip(palette, groups, strict=False):
@@ -281,11 +288,14 @@ def coverage_by_horizon(table: pd.DataFrame, ax=None, *, level: int = 80, panel:
     horizon, n, coverage80, coverage95``).  The dotted line is the nominal level.
     """
     column = f"coverage{level}"
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 4), layout="constrained")
+    if table.empty:
+        _no_data(ax, "no track record yet: make backtest")
+        return ax
     rows = table[table["panel"] == panel] if "panel" in table.columns else table
     if members is not None:
         rows = rows[rows["member"].isin(list(members))]
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 4))
     sns.lineplot(data=rows, x="horizon", y=column, hue="member", marker="o", ax=ax,
                  palette="colorblind")
     ax.axhline(level / 100, color="grey", linestyle=":", linewidth=1, label=f"名义 nominal {level}%")
@@ -335,7 +345,8 @@ def peer_grid(panel: pd.DataFrame, *, indicators=None, regions=None, highlight: 
         style.integer_years(ax)
         if rows.empty:
             ax.text(0.5, 0.5, "无可比数据 no comparable data", transform=ax.transAxes, ha="center", color="grey")
-        ax.legend(loc="best", frameon=False, fontsize=7)
+        else:
+            ax.legend(loc="best", frameon=False, fontsize=7)
     for ax in axes.flat[len(ids):]:
         ax.set_visible(False)
     fig.tight_layout()

@@ -102,6 +102,22 @@ def check_parameters(tables: Tables | None = None, **params) -> dict:
             unknown = [v for v in value if v not in registry.BY_ID]
             if unknown:
                 _fail(name, value, f"unknown indicator(s) {', '.join(map(str, unknown))}")
+        elif name in ("region", "highlight"):
+            if not isinstance(value, str):
+                _fail(name, value, "give a region name")
+            if tables is not None and value not in set(tables.observations["region"]):
+                _fail(name, value, "no published figure for this region")
+        elif name == "case_set":
+            if value not in ("past_plan", "all", "taicang_13th", "taicang_other"):
+                _fail(name, value, "must be one of past_plan, all, taicang_13th, taicang_other")
+        elif name == "panel":
+            if value not in ("all", "cn_provinces", "world"):
+                _fail(name, value, "must be one of all, cn_provinces, world")
+        elif name == "worst":
+            _number(name, value, 1, 100, integer=True)
+        elif name == "level":
+            if value not in (80, 95):
+                _fail(name, value, "must be 80 or 95")
         elif name == "regions":
             if not isinstance(value, (list, tuple)) or not value:
                 _fail(name, value, "give a non-empty list of region names")
@@ -166,9 +182,15 @@ def provenance(tables: Tables, indicator: str, *, region: str = HOME_REGION, as_
 
 # -- data audit ---------------------------------------------------------------------
 
-def coverage(tables: Tables) -> pd.DataFrame:
-    """The coverage table (one row per published value of the home region; empty year = nothing published)."""
-    return tables.coverage
+def coverage(tables: Tables, *, region: str = HOME_REGION, as_of=None) -> pd.DataFrame:
+    """Published values of the region as known at ``as_of`` (indicator, year, value, status, qualifier),
+    plus one row without a year for each plan target indicator with nothing published (a gap row)."""
+    published = published_values(tables, region=region, as_of=as_of)
+    missing = gaps(tables, region=region, as_of=as_of)
+    gap_rows = pd.DataFrame({"indicator": missing["indicator"], "year": "", "value": float("nan"),
+                             "status": "no published value", "qualifier": ""})
+    rows = published[["indicator", "year", "value", "status", "qualifier"]].astype({"year": str})
+    return pd.concat([rows, gap_rows], ignore_index=True).sort_values("indicator", kind="stable").reset_index(drop=True)
 
 
 def published_values(tables: Tables, *, region: str = HOME_REGION, as_of=None) -> pd.DataFrame:
@@ -198,12 +220,12 @@ def definition_breaks(tables: Tables, *, region: str = HOME_REGION) -> pd.DataFr
     return pd.DataFrame(rows)
 
 
-def gaps(tables: Tables, *, region: str = HOME_REGION) -> pd.DataFrame:
-    """The plan's target indicators with no published value for the region (shown as gaps, never filled)."""
-    targets = plans.plan_targets(tables.targets, region=region)
-    own = tables.observations[(tables.observations["collection"] == "observations")
-                              & (tables.observations["region"] == region)]
-    missing = targets[~targets["indicator"].isin(set(own["indicator"]))]
+def gaps(tables: Tables, *, region: str = HOME_REGION, as_of=None) -> pd.DataFrame:
+    """The plan's target indicators with no value of the region known at ``as_of`` (gaps, never filled)."""
+    targets = plans.plan_targets(tables.targets, region=region) if region == HOME_REGION else \
+        plans.plan_targets(tables.targets)
+    published = set(published_values(tables, region=region, as_of=as_of)["indicator"])
+    missing = targets[~targets["indicator"].isin(published)]
     return pd.DataFrame({"indicator": missing["indicator"].to_numpy(),
                          "name_zh": [registry.get(i).name_zh for i in missing["indicator"]],
                          "target": missing["target_printed"].to_numpy()})
@@ -288,18 +310,48 @@ def latest_values(panel: pd.DataFrame, indicator: str) -> pd.DataFrame:
 
 # -- track record -----------------------------------------------------------------------
 
-def backtest_tables() -> tuple[dict | None, str]:
-    """({name: table} from data/processed/backtest_*.csv, a sentence), or (None, how to make them)."""
+@dataclass(frozen=True, eq=False)
+class Backtest:
+    """The backtest's tables (empty frames when it has not been run) and a sentence saying which."""
+
+    available: bool
+    message: str
+    cases: pd.DataFrame
+    scores: pd.DataFrame
+    reliability: pd.DataFrame
+    coverage_by_horizon: pd.DataFrame
+
+
+def _numeric_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns whose every non-empty cell is a number become floats ("" = missing); the rest stay text."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype.kind in "biuf":
+            continue
+        text = out[col].astype(str).str.strip()
+        numbers = pd.to_numeric(text.replace("", None), errors="coerce")
+        if numbers.notna().sum() == (text != "").sum() and numbers.notna().any():
+            out[col] = numbers.astype(float)
+    return out
+
+
+def backtest_tables() -> Backtest:
+    """The tables ``python -m taicang_analysis backtest`` writes to data/processed, or empty ones and how to make them."""
     paths = {name: io.PROCESSED_DIR / f"backtest_{name}.csv" for name in BACKTEST_TABLES}
     missing = [p.name for p in paths.values() if not p.exists()]
     if missing:
-        return None, (f"no track record yet ({', '.join(missing)} missing in data/processed): run `make backtest` "
-                      "(python -m taicang_analysis backtest, about 2 minutes on 2 cores) and re-run this notebook")
-    return {name: io.read_processed(p.name) for name, p in paths.items()}, "backtest tables read from data/processed"
+        empty = {name: pd.DataFrame() for name in BACKTEST_TABLES}
+        return Backtest(False, f"no track record yet ({', '.join(missing)} missing in data/processed): run "
+                               "`make backtest` (python -m taicang_analysis backtest, about 2 minutes on 2 cores), "
+                               "then re-run this notebook", **empty)
+    tables = {name: _numeric_columns(io.read_processed(p.name)) for name, p in paths.items()}
+    return Backtest(True, "the backtest's tables, read from data/processed (backtest_*.csv)", **tables)
 
 
 def scores_table(scores: pd.DataFrame, *, case_set: str = "past_plan") -> pd.DataFrame:
     """Brier, log score and hit rate per method (rows), with the number of cases scored."""
+    if scores.empty:
+        return pd.DataFrame(columns=["brier", "log_score", "hit_rate", "n"])
     rows = scores[(scores["case_set"] == case_set) & scores["metric"].isin(["brier", "log_score", "hit_rate"])]
     table = rows.pivot_table(index="method", columns="metric", values="value", aggfunc="first", sort=False)
     table["n"] = rows.groupby("method", sort=False)["n"].first()
@@ -308,12 +360,59 @@ def scores_table(scores: pd.DataFrame, *, case_set: str = "past_plan") -> pd.Dat
 
 def worst_cases(cases: pd.DataFrame, *, n: int = 8, method: str = "brier_contribution") -> pd.DataFrame:
     """The scored cases the method got most wrong (largest Brier contribution), with the grade's basis."""
+    if cases.empty:
+        return pd.DataFrame()
     scored = cases[cases["status"] == "scored"]
     cols = ["region", "indicator", "target_year", "target", "as_of", "probability", "met", "outcome", "grade",
-            "series", method]
+            "grade_basis", "series", method]
     return scored.nlargest(n, method)[cols].reset_index(drop=True)
 
 
 def scenario_names() -> tuple[str, ...]:
     """The ratio indicators a scenario can move (numerator over denominator, both published)."""
     return tuple(scenarios.DECOMPOSITIONS)
+
+
+def reliability(backtest: Backtest, *, case_set: str = "past_plan") -> pd.DataFrame:
+    """The reliability table (binned probability vs frequency met, with counts) of one case set, per method."""
+    table = backtest.reliability
+    return table if table.empty else table[table["case_set"] == case_set].reset_index(drop=True)
+
+
+def with_observations(assessments: dict) -> dict:
+    """The assessments whose indicator has at least one published value (the rest are data gaps)."""
+    return {k: a for k, a in assessments.items() if a.n_obs}
+
+
+def scenario_readiness(tables: Tables, *, region: str = HOME_REGION, as_of=None) -> pd.DataFrame:
+    """For each ratio a scenario can move: the plan's target, the latest published ratio, numerator and denominator."""
+    known = published_values(tables, region=region, as_of=as_of)
+    targets = plans.plan_targets(tables.targets).set_index("indicator")
+
+    def latest(indicator):
+        rows = known[known["indicator"] == indicator]
+        return "—" if rows.empty else f"{rows['value'].iloc[-1]:g} ({rows['year'].iloc[-1]})"
+
+    rows = []
+    for ratio, (num, den, _) in scenarios.DECOMPOSITIONS.items():
+        rows.append({"ratio": ratio, "target": targets["target_printed"].get(ratio, "—"), "latest": latest(ratio),
+                     "numerator": num, "numerator_latest": latest(num), "denominator": den,
+                     "denominator_latest": latest(den),
+                     "scenario": "ready" if latest(ratio) != "—" and ratio in targets.index else
+                     ("no plan target" if ratio not in targets.index else "no published value to start from")})
+    return pd.DataFrame(rows)
+
+
+def requirements_table(requirement, alternatives, why_not=None) -> pd.DataFrame:
+    """What it takes, one row per denominator growth: the ratio's and the numerator's required growth."""
+    found = [r for r in (requirement, *alternatives) if r is not None]
+    if not found:
+        return pd.DataFrame({"why not": [why_not or "not computed"]})
+    return pd.DataFrame({
+        "denominator": [r.denominator for r in found],
+        "denominator_growth": [f"{r.denominator_growth:.2%}/yr" for r in found],
+        "basis": [r.denominator_growth_basis for r in found],
+        "ratio_growth_needed": [f"{r.required_ratio_growth:.2%}/yr" for r in found],
+        "numerator": [r.numerator for r in found],
+        "numerator_growth_needed": [f"{r.required_numerator_growth:.2%}/yr" for r in found],
+    })

@@ -150,3 +150,55 @@ def test_jupytext_config_filters_run_metadata():
     for key in ("-papermill", "-execution"):
         assert key in cfg["cell_metadata_filter"].split(",")
     assert "-papermill" in cfg["notebook_metadata_filter"].split(",")
+
+
+# -- the checks the notebooks call first ----------------------------------------------------
+
+from taicang_analysis.present import notebook_support as support  # noqa: E402
+
+
+@pytest.mark.parametrize("params, named", [
+    ({"indicator": "no_such_thing"}, "indicator"),
+    ({"as_of": "2021-13-01"}, "as_of"),
+    ({"as_of": 3.5}, "as_of"),
+    ({"draws": 10.5}, "draws"),
+    ({"draws": 10}, "draws"),
+    ({"seed": -1}, "seed"),
+    ({"reference": "everything"}, "reference"),
+    ({"numerator_growth": "fast"}, "numerator_growth"),
+    ({"until": 1900}, "until"),
+    ({"indicators": []}, "indicators"),
+    ({"indicators": ["rd_intensity", "nope"]}, "indicators"),
+    ({"level": 90}, "level"),
+    ({"as_of": "2021-06-30", "since": "2022-01-01"}, "since"),
+])
+def test_bad_parameters_fail_naming_the_parameter(params, named):
+    with pytest.raises(ValueError, match=rf"parameter {named} = "):
+        support.check_parameters(**params)
+
+
+def test_unknown_parameter_is_refused():
+    with pytest.raises(ValueError, match="unknown parameter 'indicatr'"):
+        support.check_parameters(indicatr="rd_intensity")
+
+
+def test_good_parameters_come_back_with_dates_normalised():
+    got = support.check_parameters(indicator="rd_intensity", as_of=2021, since="2020-06-30", draws=1000, seed=0,
+                                   target=None, numerator_growth=0.1, denominator_growth=None)
+    assert got["as_of"] == "2021-12-31" and got["since"] == "2020-06-30" and got["draws"] == 1000
+
+
+def test_every_notebooks_defaults_pass_the_checks():
+    """What `papermill NB out.ipynb` runs with: the defaults must be valid (checked without the data)."""
+    for path in IPYNB:
+        nb = nbformat.read(path, as_version=4)
+        namespace: dict = {}
+        exec(parameters_cells(nb)[0].source, {}, namespace)  # literals only (checked above)
+        support.check_parameters(**namespace)
+
+
+def test_traffic_lights_cover_every_grade():
+    from taicang_analysis.assessment.assess import STATUSES
+    assert set(support.LIGHTS) == set(STATUSES)
+    assert {support.LIGHTS[s] for s in ("on_track", "target_already_met")} == {"green"}
+    assert support.LIGHTS["moving_away"] == "red" and support.LIGHTS["not_assessable"] == "grey"

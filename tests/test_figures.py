@@ -212,3 +212,18 @@ def test_peer_grid_breaks_lines_at_gaps():
     line = next(line for line in ax.lines if line.get_linestyle() == "-")
     y = np.asarray(line.get_ydata(), dtype=float)
     assert np.isnan(y).sum() == 8  # 2011-2014 and 2016-2019 are not published: no line through them
+
+
+def test_style_restores_only_its_own_keys():
+    """Jupyter's inline backend turns on interactive mode when the first figure resolves the backend
+    (inside the style block); restoring that too would stop every later figure from being shown."""
+    before = matplotlib.rcParams["interactive"]
+    try:
+        with style.figure_style():
+            matplotlib.rcParams["interactive"] = not before
+        assert matplotlib.rcParams["interactive"] is (not before)
+    finally:
+        matplotlib.rcParams["interactive"] = before
+    with style.figure_style():
+        assert matplotlib.rcParams["font.family"] == style.font_family()
+    assert matplotlib.rcParams["font.family"] != style.font_family()

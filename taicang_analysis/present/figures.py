@@ -345,6 +345,8 @@ def peer_grid(panel: pd.DataFrame, *, indicators=None, regions=None, highlight: 
         style.integer_years(ax)
         if rows.empty:
             ax.text(0.5, 0.5, "无可比数据 no comparable data", transform=ax.transAxes, ha="center", color="grey")
+            ax.set_xticks([])
+            ax.set_yticks([])
         else:
             ax.legend(loc="best", frameon=False, fontsize=7)
     for ax in axes.flat[len(ids):]:

@@ -3,8 +3,8 @@
 Chinese names (全社会研发经费支出占地区生产总值比重) render as boxes with a
 "Glyph ... missing" warning unless a CJK font is used.  `figure_style` picks
 "Noto Sans CJK SC" (Debian ``fonts-noto-cjk``) when matplotlib can find it and
-applies it only inside a ``with`` block (``matplotlib.rc_context``): importing
-this module changes nothing global.
+applies it only inside a ``with`` block (the keys it sets are restored on exit):
+importing this module changes nothing global.
 
 The family is set by *name* (not via the generic ``sans-serif`` list) so text
 created inside the block keeps the CJK font when the figure is drawn later,
@@ -84,9 +84,21 @@ def rc() -> dict:
 
 @contextlib.contextmanager
 def figure_style():
-    """``with figure_style(): ...`` -- draw with the CJK font and house style, restore afterwards."""
-    with mpl.rc_context(rc()):
+    """``with figure_style(): ...`` -- draw with the CJK font and house style, restore afterwards.
+
+    Like ``matplotlib.rc_context`` but restores only the keys it sets: the
+    first figure of a Jupyter session resolves the backend inside this block,
+    and the inline backend switches on interactive mode then; restoring *every*
+    key (as ``rc_context`` does) would switch it off again, and later figures
+    would no longer be shown.
+    """
+    settings = rc()
+    saved = {key: mpl.rcParams[key] for key in settings}
+    mpl.rcParams.update(settings)
+    try:
         yield
+    finally:
+        mpl.rcParams.update(saved)
 
 
 def styled(fn):

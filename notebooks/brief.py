@@ -24,11 +24,11 @@
 # projected; the data gaps; and what changed since a previous as-of date.
 
 # %% tags=["parameters"]
-as_of = None  # "YYYY-MM-DD" or a year: the brief as it could have been written then; None = everything
-since = "2020-12-31"  # previous as-of date to report changes against (default: the plan period's start) ("YYYY-MM-DD" or a year)
-reference = "all"  # reference panels: "all", "cn_provinces", "world" or "none"
-draws = 10000  # predictive draws per model
-seed = 0  # seed of every random draw
+as_of: "Optional[str]" = None  # "YYYY-MM-DD" or a year: the brief as it could have been written then; None: everything
+since: str = "2020-12-31"  # previous as-of date to report changes against (default: the plan period's start) ("YYYY-MM-DD" or a year)
+reference: str = "all"  # reference panels: "all", "cn_provinces", "world" or "none"
+draws: int = 10000  # predictive draws per model
+seed: int = 0  # seed of every random draw
 
 # %%
 from taicang_analysis.present import figures

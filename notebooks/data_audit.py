@@ -24,8 +24,8 @@
 # no published value at all. Gaps are shown as gaps: nothing is filled in.
 
 # %% tags=["parameters"]
-region = "Taicang"  # region whose published figures are audited (e.g. "Suzhou", "Kunshan")
-as_of = None  # "YYYY-MM-DD" or a year: only what was published by then; None = everything
+region: str = "Taicang"  # region whose published figures are audited (e.g. "Suzhou", "Kunshan")
+as_of: "Optional[str]" = None  # "YYYY-MM-DD" or a year: only what was published by then; None: everything
 
 # %% [markdown]
 # The parameters are checked first (papermill accepts any value): an unknown region or a bad date

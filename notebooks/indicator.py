@@ -24,15 +24,15 @@
 # the ratio must do. Every number comes from `data/raw/` (through `make data`) or a computation on it.
 
 # %% tags=["parameters"]
-indicator = "rd_intensity"  # a registry id with a 2025 target: `python -m taicang_analysis targets`
-as_of = None  # "YYYY-MM-DD" or a year: use only what was published by then; None = everything
-target = None  # another target value (in the indicator's unit) instead of the plan's; None = the plan's
-reference = "all"  # reference panels: "all", "cn_provinces", "world" or "none"
-draws = 10000  # predictive draws per model
-seed = 0  # seed of every random draw
-until = None  # last year of the fan; None = the target year
-denominator_growth = None  # growth per year of the ratio's denominator (e.g. GDP) as a fraction; None = observed
-calibration = "none"  # "none" = uncalibrated spread; None = the backtest's calibration (`make backtest`) if fitted
+indicator: str = "rd_intensity"  # a registry id with a 2025 target: `python -m taicang_analysis targets`
+as_of: "Optional[str]" = None  # "YYYY-MM-DD" or a year: use only what was published by then; None: everything
+target: "Optional[float]" = None  # another target value (in the indicator's unit) instead of the plan's; None: the plan's
+reference: str = "all"  # reference panels: "all", "cn_provinces", "world" or "none"
+draws: int = 10000  # predictive draws per model
+seed: int = 0  # seed of every random draw
+until: "Optional[int]" = None  # last year of the fan; None: the target year
+denominator_growth: "Optional[float]" = None  # growth per year of the ratio's denominator (e.g. GDP) as a fraction; None: observed
+calibration: "Optional[str]" = "none"  # "none": uncalibrated spread; None: the backtest's calibration (`make backtest`) if fitted
 
 # %% [markdown]
 # The parameters are checked first: an unknown indicator, a bad date or a target outside the

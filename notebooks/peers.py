@@ -25,10 +25,10 @@
 # below says so and the figure keeps it off that axis.
 
 # %% tags=["parameters"]
-indicators = ["rd_intensity", "hightech_output_share", "hightech_manufacturing_output_share", "invention_patents_per_10k"]  # registry ids, one panel each
-regions = ["Taicang", "Suzhou", "Jiangsu", "Kunshan", "Changshu", "Zhangjiagang", "China", "Sunan (5 cities)"]  # regions compared
-highlight = "Taicang"  # region drawn bold
-as_of = None  # "YYYY-MM-DD" or a year: only what was published by then; None = everything
+indicators: list[str] = ["rd_intensity", "hightech_output_share", "hightech_manufacturing_output_share", "invention_patents_per_10k"]  # registry ids, one panel each
+regions: list[str] = ["Taicang", "Suzhou", "Jiangsu", "Kunshan", "Changshu", "Zhangjiagang", "China", "Sunan (5 cities)"]  # regions compared
+highlight: str = "Taicang"  # region drawn bold
+as_of: "Optional[str]" = None  # "YYYY-MM-DD" or a year: only what was published by then; None: everything
 
 # %%
 from taicang_analysis.present import figures

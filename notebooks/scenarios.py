@@ -28,12 +28,12 @@
 # move it live.
 
 # %% tags=["parameters"]
-indicator = "rd_intensity"  # the ratio: "rd_intensity", "hightech_output_share" or "high_value_invention_patents_per_10k"
-numerator_growth = 0.10  # growth per year of the numerator (R&D spending, high-tech output, patent stock), fraction
-denominator_growth = 0.06  # growth per year of the denominator (GDP, above-scale output, population), fraction
-as_of = None  # "YYYY-MM-DD" or a year: use only what was published by then; None = everything
-draws = 10000  # predictive draws per model
-seed = 0  # seed of every random draw
+indicator: str = "rd_intensity"  # the ratio: "rd_intensity", "hightech_output_share" or "high_value_invention_patents_per_10k"
+numerator_growth: float = 0.10  # growth per year of the numerator (R&D spending, high-tech output, patent stock), fraction
+denominator_growth: float = 0.06  # growth per year of the denominator (GDP, above-scale output, population), fraction
+as_of: "Optional[str]" = None  # "YYYY-MM-DD" or a year: use only what was published by then; None: everything
+draws: int = 10000  # predictive draws per model
+seed: int = 0  # seed of every random draw
 
 # %%
 from taicang_analysis.present import figures

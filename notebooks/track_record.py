@@ -27,10 +27,10 @@
 # `data/processed/backtest_*.csv`; without them this notebook says so and shows nothing else.
 
 # %% tags=["parameters"]
-case_set = "past_plan"  # which cases: "past_plan" (all past plan targets), "all", "taicang_13th", "taicang_other"
-worst = 8  # how many of the most-wrong cases to list
-panel = "all"  # rolling-origin panel for interval coverage: "all", "cn_provinces" or "world"
-level = 80  # central interval checked for coverage: 80 or 95
+case_set: str = "past_plan"  # which cases: "past_plan" (all past plan targets), "all", "taicang_13th", "taicang_other"
+worst: int = 8  # how many of the most-wrong cases to list
+panel: str = "all"  # rolling-origin panel whose interval coverage is shown: "all", "cn_provinces" or "world"
+level: int = 80  # central interval whose coverage is checked: 80 or 95
 
 # %%
 from taicang_analysis.present import figures

@@ -14,6 +14,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
+from papermill.translators import PythonTranslator
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 IPYNB = sorted(NOTEBOOKS.glob("*.ipynb"))
@@ -54,11 +55,14 @@ def test_exactly_one_parameters_cell_of_commented_literals(path):
     assert tree.body, f"{path.name}: empty parameters cell"
     lines = cell.source.splitlines()
     for stmt in tree.body:
-        assert isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name), (
-            f"{path.name} line {stmt.lineno}: parameters are plain `name = literal` assignments")
+        assert isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None, (
+            f"{path.name} line {stmt.lineno}: parameters are typed literals `name: type = literal`")
         ast.literal_eval(stmt.value)  # raises on anything computed (calls, names, arithmetic on names)
         assert "#" in lines[stmt.end_lineno - 1], (
-            f"{path.name}: parameter {stmt.targets[0].id} has no comment saying what it is")
+            f"{path.name}: parameter {stmt.target.id} has no comment saying what it is")
+    # papermill --help-notebook must list every one (it skips lines with a second "=", e.g. in the comment)
+    listed = [p.name for p in PythonTranslator.inspect(cell)]
+    assert listed == [stmt.target.id for stmt in tree.body], f"{path.name}: papermill lists {listed}"
     assert not [c for c in nb.cells if "injected-parameters" in c.get("metadata", {}).get("tags", [])], (
         f"{path.name}: committed with papermill's injected parameters")
 
@@ -192,8 +196,8 @@ def test_every_notebooks_defaults_pass_the_checks():
     """What `papermill NB out.ipynb` runs with: the defaults must be valid (checked without the data)."""
     for path in IPYNB:
         nb = nbformat.read(path, as_version=4)
-        namespace: dict = {}
-        exec(parameters_cells(nb)[0].source, {}, namespace)  # literals only (checked above)
+        tree = ast.parse(parameters_cells(nb)[0].source)
+        namespace = {stmt.target.id: ast.literal_eval(stmt.value) for stmt in tree.body}  # literals (checked above)
         support.check_parameters(**namespace)
 
 

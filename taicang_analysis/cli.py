@@ -16,63 +16,63 @@ class UsageError(Exception):
     """A bad argument or an unusable input file: exit code 2."""
 
 
+# API parameter -> the flag a CLI user typed, for error messages
+FLAGS = {"as_of": "--as-of", "target_year": "--target-year", "draws": "--draws", "seed": "--seed",
+         "indicator": "--indicator", "reference": "--reference", "target": "--target", "kind": "--kind",
+         "comparator": "--comparator", "direction": "--direction", "tolerance": "--tolerance",
+         "denominator_growth": "--denominator-growth", "numerator_growth": "--numerator-growth",
+         "pool_reference": "--pool-reference", "spread": "--spread", "calibration": "--calibration",
+         "region": "--region", "series": "--series", "plan": "--plan", "exclude_regions": "--exclude-region"}
+
+
+def _cli_message(exc, args=None) -> str:
+    """An API `InputError` in the CLI's words: the flag instead of the parameter."""
+    flag = FLAGS.get(exc.argument, "--" + exc.argument.replace("_", "-"))
+    if exc.argument == "series" and getattr(args, "series", None):
+        return f"--series {args.series}: {exc.reason}"
+    if exc.argument == "target_year" and getattr(args, "command", None) in ("targets", "brief"):
+        flag = "--year"
+    return f"{flag} {exc.value!r}: {exc.reason}" if exc.has_value else f"{flag}: {exc.reason}"
+
+
 def _cmd_data(args) -> int:
-    from .data import build, io
-    raw = io.read_raw(args.raw_dir) if args.raw_dir else io.read_raw()
-    tables = build.build_tables(raw)
-    written = io.write_tables_atomically(build.serialise(tables), args.out_dir or io.PROCESSED_DIR)
-    obs = tables["observations.csv"]
-    print(f"built {len(written)} tables from {len(raw.observations)} observation files, "
-          f"{len(raw.targets)} target files and {len(raw.documents)} document(s): "
-          f"{len(obs)} observations, {len(tables['targets.csv'])} targets, "
-          f"{len(tables['revisions.csv'])} rows of revision history")
-    for path in written:
-        print(f"  {path}")
+    from . import api
+    print(api.build_data(args.raw_dir, args.out_dir).summary())
     return 0
 
 
-def _load_processed():
-    from .data import io
-    return io.read_processed("targets.csv"), io.read_processed("known_values.csv")
-
-
 def _cmd_targets(args) -> int:
+    from . import api
     from .present import text as report
-    targets, known = _load_processed()
-    print(report.render_target_table(report.target_table(targets, known, target_year=args.year)))
+    study = api.Study(plan=args.plan)
+    year = study.plan.target_year if args.year is None else args.year
+    print(report.render_target_table(study.targets(year), year))
     return 0
 
 
 def _cmd_indicators(args) -> int:
-    from .data import registry
-    for ind in registry.INDICATORS:
+    from . import api
+    for ind in api.indicators():
         print(f"{ind.id:<40} {ind.unit:<10} {ind.kind:<12} {ind.name_zh} / {ind.name_en}")
     return 0
 
 
 def _cmd_revisions(args) -> int:
-    from .data import io
-    rev = io.read_processed("revisions.csv")
-    if args.region:
-        rev = rev[rev["region"] == args.region]
-    if rev.empty:
-        print("no figure has been published with different values")
-        return 0
-    for key, group in rev.groupby(["collection", "region", "indicator", "year"], sort=True):
-        print(f"{key[1]} {key[2]} {key[3]} ({key[0]}):")
-        for _, r in group.iterrows():
-            until = f" until {r['valid_to']}" if r["valid_to"] else " (current)"
-            print(f"  {r['value_printed']:>10} {r['unit_printed']:<6} {r['status']:<11} published {r['published']}{until} "
-                  f"— {r['document']}")
+    from . import api
+    from .present import text as report
+    print(report.render_revisions(api.Study().revisions(args.region)))
     return 0
 
 
 def _read_series_file(path: str):
+    """A researcher's CSV (columns year,value; others ignored) as a Series; the edge's only file read."""
     import pandas as pd
     try:
         frame = pd.read_csv(path)
     except FileNotFoundError:
         raise UsageError(f"--series {path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"--series {path}: a folder, not a CSV file") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise UsageError(f"--series {path}: not a readable CSV ({exc})") from None
     missing = [c for c in ("year", "value") if c not in frame.columns]
@@ -92,82 +92,55 @@ def _read_series_file(path: str):
     return series.sort_index()
 
 
+def _calibration_choice(args):
+    """--spread (a factor, 1 = uncalibrated) or --calibration (a table, 'none'); default 'auto'."""
+    spread = getattr(args, "spread", None)
+    calibration = getattr(args, "calibration", None)
+    if spread is not None and calibration is not None:
+        raise UsageError("give either --spread or --calibration, not both")
+    if spread is not None:
+        return spread
+    return "auto" if calibration is None else calibration
+
+
 def _cmd_assess(args) -> int:
     import json
 
-    from .assessment import assess as assess_mod
-    from .assessment import plans as plan_assessment
-    from .assessment import scenarios
-    from .data import io, registry
-    from .present import text as report
-    pool, pool_basis = _pool(args)
-    _check_as_of(args)
-    if args.draws < 100:
-        raise UsageError(f"--draws: n_draws must be at least 100; got {args.draws}")
+    from . import api
     if args.indicator and args.series:
         raise UsageError("give either --indicator or --series, not both")
+    if not args.indicator and not args.series:
+        raise UsageError("give --indicator ID (a plan target) or --series FILE (your own series)")
+    calibration = _calibration_choice(args)
     if args.indicator:
-        observations = io.read_processed("observations.csv")
-        targets = io.read_processed("targets.csv")
-        try:
-            a = plan_assessment.assess_indicator(observations, targets, args.indicator, region=args.region,
-                                                 target_year=args.target_year or 2025, as_of=args.as_of,
-                                                 reference=args.reference, pool=pool, n_draws=args.draws,
-                                                 seed=args.seed)
-        except (registry.UnknownIndicator, ValueError) as exc:
-            raise UsageError(str(exc)) from None
-        requirement, alternatives, why_not = plan_assessment.what_it_takes(
-            observations, a, region=args.region, as_of=args.as_of, denominator_growth=args.denominator_growth)
-        if why_not and a.indicator in scenarios.DECOMPOSITIONS:
-            a = plan_assessment._with_notes(a, list(a.notes) + [f"what it takes: {why_not}"])
-        ind = registry.get(args.indicator)
-        name = f"{ind.id} ({ind.name_zh})"
-        if args.numerator_growth is not None:
-            if a.indicator not in scenarios.DECOMPOSITIONS:
-                raise UsageError(f"--numerator-growth: {a.indicator} is not a ratio of published components")
-            try:
-                sc = scenarios.scenario(a, numerator_growth=args.numerator_growth,
-                                        denominator_growth=args.denominator_growth
-                                        if args.denominator_growth is not None
-                                        else (requirement.denominator_growth if requirement else 0.0))
-            except ValueError as exc:
-                raise UsageError(str(exc)) from None
-            p = "—" if sc.probability is None else f"{sc.probability:.0%}"
-            a = plan_assessment._with_notes(a, list(a.notes) + [
-                f"scenario: numerator +{sc.numerator_growth:.1%}/yr, denominator +{sc.denominator_growth:.1%}/yr "
-                f"→ {sc.value_in_target_year:.2f} in {a.target.year}; P(met) {p} ({sc.probability_basis})"])
+        for flag, value in (("--kind", args.kind), ("--direction", args.direction)):
+            if value is not None:
+                raise UsageError(f"{flag} is for --series; an indicator's kind and direction come from the registry")
+        if args.exclude_region:
+            raise UsageError("--exclude-region is for --series; an indicator's own region is always left out")
+        study = api.Study(as_of=args.as_of, region=args.region, calibration=calibration, draws=args.draws,
+                          seed=args.seed)
+        result = study.assess(args.indicator, target=args.target, target_year=args.target_year,
+                              reference=args.reference, comparator=args.comparator, tolerance=args.tolerance,
+                              denominator_growth=args.denominator_growth, numerator_growth=args.numerator_growth,
+                              pool_reference=args.pool_reference)
     else:
         if args.target is None or args.target_year is None or args.kind is None:
             raise UsageError("--series needs --target, --target-year and --kind")
+        for flag, value in (("--numerator-growth", args.numerator_growth),
+                            ("--denominator-growth", args.denominator_growth)):
+            if value is not None:
+                raise UsageError(f"{flag} is for --indicator (a ratio of published components)")
         series = _read_series_file(args.series)
-        if args.as_of is not None:
-            series = series[series.index <= int(plan_assessment.as_of_date(args.as_of)[:4])]
-        panels = {}
-        if args.reference != "none":
-            observations = io.read_processed("observations.csv")
-            panels = plan_assessment.reference_panels(observations, "rd_intensity", reference=args.reference,
-                                                      as_of=args.as_of)
-        spec = assess_mod.TargetSpec(args.target, args.target_year, args.comparator, args.tolerance)
-        try:
-            a = assess_mod.assess(series, spec, kind=args.kind, direction=args.direction, as_of=args.as_of,
-                                  panels=panels, exclude_regions=tuple(args.exclude_region), pool=pool,
-                                  n_draws=args.draws, seed=args.seed)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
-        if panels:
-            a = plan_assessment._with_notes(a, list(a.notes) + [
-                "the reference panels hold R&D intensity (% of GDP): they fit an R&D-intensity series only; "
-                "pass --reference none for any other indicator"])
-        requirement, alternatives, name = None, [], args.series
-    a = plan_assessment._with_notes(a, list(a.notes) + [f"pool: {pool_basis}"])
+        result = api.assess_series(series, target=args.target, year=args.target_year, kind=args.kind,
+                                   comparator=args.comparator or "ge", direction=args.direction, as_of=args.as_of,
+                                   reference=args.reference, tolerance=args.tolerance,
+                                   exclude_regions=tuple(args.exclude_region), draws=args.draws, seed=args.seed,
+                                   calibration=calibration, pool_reference=args.pool_reference, name=args.series)
     if args.json:
-        out = a.to_dict()
-        if requirement is not None:
-            from dataclasses import asdict
-            out["what_it_takes"] = [asdict(r) for r in [requirement, *alternatives]]
-        print(json.dumps(out, ensure_ascii=False, indent=1, default=_json_default))
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
     else:
-        print(report.render_assessment(a, requirement, name, alternatives))
+        print(result.summary())
     return 0
 
 
@@ -176,36 +149,6 @@ def _json_default(value):
     if isinstance(value, np.generic):
         return value.item()
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-def _check_as_of(args) -> None:
-    from .assessment.plans import as_of_date
-    if args.as_of is None:
-        return
-    try:
-        as_of_date(args.as_of)
-    except ValueError as exc:
-        raise UsageError(f"--as-of {args.as_of!r}: not a date (YYYY-MM-DD) or a year ({exc})") from None
-
-
-def _calibration(choice: str | None):
-    from .assessment import plans as plan_assessment
-    try:
-        return plan_assessment.load_calibration(choice)
-    except (FileNotFoundError, ValueError, KeyError) as exc:
-        raise UsageError(f"--calibration: {exc}") from None
-
-
-def _pool(args):
-    from .assessment.assess import Pool
-    spread, basis = args.spread, f"spread factor {args.spread:g} (--spread)"
-    if args.spread == 1.0:
-        spread, basis = _calibration(getattr(args, "calibration", None))
-        spread = 1.0 if spread is None else spread
-    try:
-        return Pool(reference=args.pool_reference, spread=spread), basis
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
 
 
 BACKTEST_TABLES = ("cases", "rolling", "scores", "reliability", "coverage_by_horizon", "spread", "spread_loo")
@@ -256,27 +199,24 @@ def _cmd_backtest(args) -> int:
 
 def _cmd_brief(args) -> int:
     # Until the notebook brief exists, the brief is: build the data, the target table,
-    # and one assessment per Table 2 target.
-    from .assessment import plans as plan_assessment
-    from .data import io
+    # and one assessment per target of the plan's table.
+    from . import api
     from .present import text as report
-    from .assessment.assess import Pool
-    _check_as_of(args)
+    study = api.Study(as_of=args.as_of, calibration="auto" if args.calibration is None else args.calibration,
+                      draws=args.draws, seed=args.seed)
+    year = study.plan.target_year if args.year is None else args.year
+    study.plan_targets(year)  # an unknown year is an error before any work
     _cmd_data(argparse.Namespace(raw_dir=None, out_dir=None))
     print()
-    targets, known = _load_processed()
-    print(f"Taicang's {args.year} targets beside the latest published values")
-    print(report.render_target_table(report.target_table(targets, known, target_year=args.year)))
-    observations = io.read_processed("observations.csv")
-    cal, basis = _calibration(args.calibration)
-    pool = Pool(spread=cal) if cal is not None else Pool()
-    assessments = plan_assessment.assess_plan(observations, targets, target_year=args.year, as_of=args.as_of,
-                                              pool=pool, n_draws=args.draws, seed=args.seed)
+    print(f"{study.region}'s {year} targets beside the latest published values")
+    print(report.render_target_table(study.targets(year), year))
+    results = study.assess_all(target_year=year)
     print()
     print("Assessments (grade = Eurostat rate ratio on the latest 5-year window; probability = pooled models and "
           "reference classes; `python -m taicang_analysis assess --indicator ID` gives the details)")
-    print(f"Probabilities: {basis}")
-    print(report.render_assessment_table(report.assessment_table(assessments)))
+    print(f"Probabilities: {study.calibration_basis}")
+    related = {r.assessment.indicator: r.related for r in results}
+    print(report.render_assessment_table(report.assessment_table([r.assessment for r in results], related)))
     return 0
 
 
@@ -291,7 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out-dir", default=None, help="output folder (default: data/processed)")
     p.set_defaults(func=_cmd_data)
     p = sub.add_parser("targets", help="the plan's targets beside the latest published values")
-    p.add_argument("--year", type=int, default=2025, help="target year (2025: Table 2; 2020: Table 1)")
+    p.add_argument("--year", type=int, default=None, help="target year (default: the plan's, 2025 = Table 2; "
+                   "2020 = Table 1)")
+    p.add_argument("--plan", default=None, help=argparse.SUPPRESS)
     p.set_defaults(func=_cmd_targets)
     p = sub.add_parser("indicators", help="list the indicator registry")
     p.set_defaults(func=_cmd_indicators)
@@ -300,15 +242,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_revisions)
     p = sub.add_parser("assess", help="assess a target: grades, projection, probability, what it takes")
     p.add_argument("--indicator", help="a registry id (Taicang's plan target for it)")
-    p.add_argument("--region", default="Taicang", help=argparse.SUPPRESS)
+    p.add_argument("--region", default=None, help=argparse.SUPPRESS)
     p.add_argument("--series", help="a CSV with columns year,value (other columns ignored)")
-    p.add_argument("--target", type=float, help="target value (with --series)")
-    p.add_argument("--target-year", type=int, default=None, help="target year (default 2025 with --indicator)")
-    p.add_argument("--comparator", choices=("ge", "le", "about"), default="ge")
+    p.add_argument("--target", type=float, help="target value (with --series; with --indicator: instead of the "
+                   "plan's)")
+    p.add_argument("--target-year", type=int, default=None, help="target year (default with --indicator: the "
+                   "plan's, 2025)")
+    p.add_argument("--comparator", choices=("ge", "le", "about"), default=None,
+                   help="ge (default), le or about (with --indicator: the plan's)")
     p.add_argument("--tolerance", type=float, default=None, help="absolute tolerance for --comparator about "
                    "(default 2.5%% of the target)")
     p.add_argument("--kind", choices=("share", "rate", "count", "level"), help="scale of the series (with --series)")
-    p.add_argument("--direction", choices=("up", "down"), default="up", help="desired direction (with --series)")
+    p.add_argument("--direction", choices=("up", "down"), default=None,
+                   help="desired direction (with --series; default up, down for --comparator le)")
     p.add_argument("--as-of", default=None, help="date (YYYY-MM-DD) or year: use only what was known then")
     p.add_argument("--reference", choices=("cn_provinces", "world", "all", "none"), default="all",
                    help="reference panels for the reference class")
@@ -323,9 +269,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--draws", type=int, default=10_000, help="predictive draws per model (default 10000)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--pool-reference", type=float, default=0.5, help="weight of the reference classes in the pool")
-    p.add_argument("--spread", type=float, default=1.0,
-                   help="one spread factor for the pooled draws (default: the backtest's calibration by pool type "
-                        "and horizon when it has been fitted, else 1)")
+    p.add_argument("--spread", type=float, default=None,
+                   help="one spread factor for the pooled draws, 1 = uncalibrated (default: the backtest's "
+                        "calibration by pool type and horizon when it has been fitted, else 1)")
     p.add_argument("--calibration", default=None,
                    help="calibration table (default data/processed/backtest_calibration.csv if present; 'none' = off)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -340,7 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_backtest)
     p = sub.add_parser("brief", help="build the data and print the brief for all indicators")
-    p.add_argument("--year", type=int, default=2025, help="target year (default 2025: Table 2)")
+    p.add_argument("--year", type=int, default=None, help="target year (default: the plan's, 2025 = Table 2)")
     p.add_argument("--as-of", default=None, help="date (YYYY-MM-DD) or year: use only what was known then")
     p.add_argument("--draws", type=int, default=10_000)
     p.add_argument("--seed", type=int, default=0)
@@ -351,6 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .assessment.inputs import InputError
     from .data.io import RawFileError
     from .data.validate import RawDataError
     parser = build_parser()
@@ -360,6 +307,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         return args.func(args)
+    except InputError as exc:
+        print(f"error: {_cli_message(exc, args)}", file=sys.stderr)
+        return 2
     except (UsageError, RawDataError, RawFileError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (`... | head`): not an error of ours
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

@@ -21,15 +21,16 @@ from taicang_analysis.data import io
 from taicang_analysis.evaluation import scoring
 from taicang_analysis.assessment.assess import ALL, POOL_TYPES, Calibration, Pool, TargetSpec, assess
 
-COLUMNS = ["collection", "region", "indicator", "year", "value", "unit", "qualifier", "status", "value_printed",
+COLUMNS = ["collection", "region", "aggregate", "indicator", "year", "value", "unit", "qualifier", "status", "value_printed",
            "unit_printed", "derivation", "publisher", "document", "url", "published", "published_basis", "quote",
            "note", "source_ref"]
 WORLD = [f"W{i:02d}" for i in range(14)]
 N_DRAWS = 400
 
 
-def _row(collection, region, year, value, published="2026-07-13", note="", indicator="rd_intensity"):
-    return {"collection": collection, "region": region, "indicator": indicator, "year": int(year),
+def _row(collection, region, year, value, published="2026-07-13", note="", indicator="rd_intensity",
+         aggregate=False):
+    return {"collection": collection, "region": region, "aggregate": aggregate, "indicator": indicator, "year": int(year),
             "value": float(value), "unit": "%", "qualifier": "exact", "status": "reported",
             "value_printed": f"{value:g}", "unit_printed": "%", "derivation": "", "publisher": "test",
             "document": "synthetic", "url": "", "published": published, "published_basis": "stated", "quote": "",
@@ -51,7 +52,8 @@ def synthetic_world(seed: int = 7) -> pd.DataFrame:
                 continue
             rows.append(_row("world", region, y, v))
     for y in years:
-        rows.append(_row("world", "World", y, 1.5 + 0.02 * (y - 1985), note="aggregate (World Bank group)"))
+        rows.append(_row("world", "World", y, 1.5 + 0.02 * (y - 1985), note="aggregate (World Bank group)",
+                     aggregate=True))
     cn_years = np.arange(2008, 2017)
     for i, region in enumerate(["P1", "P2", "P3", "P4", "China"]):
         for y, v in zip(cn_years, _path(rng, 1.0 + 0.3 * i, 0.05, cn_years), strict=True):
@@ -69,8 +71,9 @@ def synthetic_world(seed: int = 7) -> pd.DataFrame:
     return frame
 
 
-def _target(region, year, target, set_year, ref, indicator="rd_intensity", comparator="ge", tolerance=""):
-    return {"region": region, "indicator": indicator, "target_year": year, "target": float(target), "unit": "%",
+def _target(region, year, target, set_year, ref, indicator="rd_intensity", comparator="ge", tolerance="",
+            plan_id=None):
+    return {"plan_id": plan_id or f"synthetic/{ref}", "region": region, "indicator": indicator, "target_year": year, "target": float(target), "unit": "%",
             "comparator": comparator, "tolerance": tolerance, "qualifier": "exact", "target_printed": f"{target}",
             "plan": "synthetic plan", "set_year": set_year, "publisher": "test", "document": "", "url": "",
             "published": f"{set_year}-12-31", "published_basis": "stated", "quote": "", "note": "",
@@ -88,8 +91,9 @@ TARGETS = pd.DataFrame([
     _target("China", 2012, 9.5, 2009, "t:china_early"),      # cn_provinces too short as of 2008: world
     _target("China", 2016, 3.2, 2014, "t:china_late"),       # cn_provinces long enough as of 2013
     _target("P3", 2015, 2.0, 2005, "t:p3_old"),              # cn_provinces starts 2008: no series as of 2004
-    _target("Taicang", 2020, 3.0, 2016, "doc#table1/1", comparator="about"),
-    _target("Taicang", 2020, 40.0, 2016, "doc#table1/7", indicator="hightech_output_share"),
+    _target("Taicang", 2020, 3.0, 2016, "doc#table1/1", comparator="about", plan_id=backtest.TABLE1_PLAN_ID),
+    _target("Taicang", 2020, 40.0, 2016, "doc#table1/7", indicator="hightech_output_share",
+            plan_id=backtest.TABLE1_PLAN_ID),
 ])
 
 
@@ -250,7 +254,8 @@ def small_panel_world() -> pd.DataFrame:
     years = np.arange(2000, 2013)
     rows = [_row("world", f"R{i}", y, v) for i in range(5)
             for y, v in zip(years, _path(rng, 1.0 + 0.2 * i, 0.04, years), strict=True)]
-    rows += [_row("world", "World", y, 2.0, note="aggregate (World Bank group)") for y in years]
+    rows += [_row("world", "World", y, 2.0, note="aggregate (World Bank group)",
+                     aggregate=True) for y in years]
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

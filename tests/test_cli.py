@@ -1,20 +1,35 @@
-"""The command line as a user meets it: outputs, JSON fields, and exit code 2 with a clear message."""
+"""The command line as a user meets it: outputs, JSON fields, and exit code 2 with a clear message.
+
+Every test here runs against a temporary copy of ``data/raw`` (``TAICANG_DATA_DIR``):
+nothing is written into the working tree.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from taicang_analysis import cli
-from taicang_analysis.data import io
+from taicang_analysis.data import paths
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module", autouse=True)
-def processed_data():
-    assert cli.main(["data"]) == 0
+def data_dir(tmp_path_factory):
+    """A data directory of our own: a copy of data/raw, processed tables built into it."""
+    folder = tmp_path_factory.mktemp("data")
+    shutil.copytree(REPO / "data" / "raw", folder / "raw")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(paths.ENV_VAR, str(folder))
+        assert cli.main(["data"]) == 0
+        yield folder
 
 
 def _json(capsys, argv) -> dict:
@@ -24,7 +39,7 @@ def _json(capsys, argv) -> dict:
 
 def test_help_lists_the_commands():
     out = subprocess.run([sys.executable, "-m", "taicang_analysis", "--help"], capture_output=True, text=True,
-                         cwd=io.PROJECT_ROOT, check=True).stdout
+                         cwd=REPO, check=True).stdout
     for command in ("data", "targets", "assess", "brief", "revisions", "indicators"):
         assert command in out
 
@@ -136,3 +151,23 @@ def test_a_researcher_can_leave_the_series_own_region_out_of_the_reference_class
     rule = next(m["rule"] for m in without["models"] if m["model"] == "reference_class:world")
     assert "excluding China" in rule
     assert with_china["projection"] != without["projection"]
+
+
+def test_the_cli_run_from_outside_the_repository_finds_its_data_through_the_environment(data_dir, tmp_path, capsys):
+    """Nothing installed: the package is on PYTHONPATH, the working directory is elsewhere,
+    TAICANG_DATA_DIR names a copy of data/raw; the build and the target table come out the same."""
+    other = tmp_path / "elsewhere"
+    shutil.copytree(REPO / "data" / "raw", other / "raw")
+    work = tmp_path / "cwd"
+    work.mkdir()
+    env = {**os.environ, paths.ENV_VAR: str(other), "PYTHONPATH": str(REPO)}
+    run = [sys.executable, "-m", "taicang_analysis"]
+    subprocess.run(run + ["data"], cwd=work, env=env, check=True, capture_output=True)
+    assert sorted(p.name for p in (other / "processed").iterdir()) == [
+        "coverage.csv", "known_values.csv", "observations.csv", "revisions.csv", "targets.csv"]
+    assert list(work.iterdir()) == []  # nothing written where it was run
+    outside = subprocess.run(run + ["targets"], cwd=work, env=env, check=True, capture_output=True,
+                             text=True).stdout
+    assert cli.main(["targets"]) == 0  # in-process, against the module's data directory
+    assert outside == capsys.readouterr().out
+    assert "rd_intensity" in outside

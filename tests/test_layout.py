@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from taicang_analysis.data import io
+from taicang_analysis.data import io, paths
 
-ROOT = io.PROJECT_ROOT
+ROOT = Path(__file__).resolve().parents[1]  # the repository this test file belongs to
 
 
 def _pins(path: Path) -> dict[str, str]:
@@ -56,8 +56,16 @@ def test_only_io_touches_the_disk_and_nothing_writes_into_data_raw():
         if path.name not in ("io.py", "cli.py"):
             assert not re.search(r"\bopen\(|\.write_text\(|\.write_bytes\(|to_csv\(", text), path.name
         assert not re.search(r"RAW_DIR[^\n]*\b(write|unlink|replace|rename)", text), path.name
-    io_text = (ROOT / "taicang_analysis" / "data" / "io.py").read_text(encoding="utf-8")
-    assert "write_tables_atomically(tables: dict[str, bytes], out_dir: Path = PROCESSED_DIR)" in io_text
+
+
+def test_outputs_go_to_the_processed_folder_of_the_data_directory_by_default(tmp_path, monkeypatch):
+    (tmp_path / "raw").mkdir()
+    monkeypatch.setenv(paths.ENV_VAR, str(tmp_path))
+    written = io.write_tables_atomically({"x.csv": b"a\n1\n"})
+    assert written == [tmp_path.resolve() / "processed" / "x.csv"]
+    assert (tmp_path / "processed" / "x.csv").read_bytes() == b"a\n1\n"
+    assert io.PROCESSED_DIR == tmp_path.resolve() / "processed"
+    assert io.RAW_DIR == tmp_path.resolve() / "raw"
 
 
 def test_processed_outputs_are_not_committed():

@@ -13,7 +13,6 @@ Panel 2010-2016, target level 2.0 growing 5 %/yr, k = 2, default bands
 So 5 matches from 3 regions; weights A 1/6, 1/6, D 1/3, E 1/6, 1/6.
 """
 
-import time
 
 import numpy as np
 import pandas as pd
@@ -219,22 +218,13 @@ def test_reference_interval_covers_about_80pct_when_panel_and_case_share_a_proce
     assert 0.70 <= np.mean(hits) <= 0.90, np.mean(hits)
 
 
-def test_one_indicator_all_models_and_reference_is_fast():
-    """Budget: well under 0.2 s for one indicator with 10,000 draws (measured ~20 ms).
-
-    The assertion allows 0.5 s (best of 3) so a busy shared machine does not fail it.
-    """
+def test_one_indicator_gets_every_model_and_the_reference_class():
+    """The inputs `benchmarks/bench_models.py` times: six models and one reference class (timing lives there)."""
     years = np.arange(2011, 2024)
     panel = pd.DataFrame({"region": np.repeat([f"P{i}" for i in range(31)], len(years)),
                           "year": np.tile(years, 31),
                           "value": 2.5 * walk_panel(31, years, seed=0).ravel()})
     series = pd.Series([2.6, 3.3, 3.9], index=[2010, 2015, 2020])
-    best = np.inf
-    for _ in range(3):
-        start = time.perf_counter()
-        fitted = fit_all(series, 2025, kind="share")
-        ref = reference_forecast(series, 2025, panel, kind="share", panel_name="provinces",
-                                 max_origin_year=2020)
-        best = min(best, time.perf_counter() - start)
+    fitted = fit_all(series, 2025, kind="share")
+    ref = reference_forecast(series, 2025, panel, kind="share", panel_name="provinces", max_origin_year=2020)
     assert isinstance(ref, ReferenceForecast) and len(fitted) == 6
-    assert best < 0.5

@@ -38,7 +38,7 @@ import pandas as pd
 
 from ..forecast import models, reference
 from ..forecast.pooling import (ALL, POOL_MODELS_BY_KIND, CALIBRATION_COLUMNS, POOL_TYPES, Calibration, CalibrationCell, Pool,  # noqa: F401
-                               pool_draws, pool_type_of, pool_weights, spread_factors, widen)
+                               pool_draws, pool_type_from_counts, pool_type_of, pool_weights, spread_factors, widen)
 from ..methods import progress as methods
 
 STATUSES = (
@@ -240,13 +240,53 @@ def _growth_methods(obs: pd.Series, target: TargetSpec, direction: str,
     return out, status, basis, missing
 
 
-def _earliest_year(pooled: models.Forecast, target: TargetSpec, direction: str, latest_year: int) -> dict:
+def _pool_type(members, refs) -> str | None:
+    """The pool's type from which list each member came from (never from its name)."""
+    if not members:
+        return None
+    n_refs = sum(1 for m, _ in members if any(m is r for r in refs))
+    return pool_type_from_counts(len(members) - n_refs, n_refs)
+
+
+EARLIEST_QUANTILES = (0.1, 0.5, 0.9)
+
+
+def _search_quantiles(pooled: models.Forecast, own: list, refs: list, pool: Pool, n_draws: int, kind: str,
+                      bounds, latest_year: int, until: int) -> tuple[pd.DataFrame, int]:
+    """Per-year quantiles of the pool for the earliest-year search, up to ``until``.
+
+    The pool (`pooled`) holds the years every member covers; a reference class
+    may reach only the target year.  Beyond that, each year is pooled from the
+    members that cover it, with the pooling rule's weights among them (and the
+    spread of that pool type), so the search goes on.  The pooled draws of the
+    years every member covers -- the probability among them -- are unchanged.
+    Returns the quantiles and the last year every member covers.
+    """
+    frames = [pooled.quantiles(EARLIEST_QUANTILES)]
+    all_until = int(pooled.years[-1])
+    year = all_until + 1
+    while year <= until:
+        own_y = [m for m in own if year in m.years]
+        refs_y = [r for r in refs if year in r.years]
+        members = pool_weights(own_y, refs_y, pool)
+        if not members:
+            break
+        part = pool_draws(members, n_draws, pool.spread, kind, bounds, latest_year=latest_year,
+                          pool_type=_pool_type(members, refs_y))
+        q = part.quantiles(EARLIEST_QUANTILES)
+        q = q[(q.index >= year) & (q.index <= until)]
+        frames.append(q)
+        year = int(q.index[-1]) + 1
+    return pd.concat(frames), all_until
+
+
+def _earliest_year(q: pd.DataFrame, target: TargetSpec, direction: str, *, pooled_until: int) -> dict:
     """First year the pooled median (and the 10th/90th percentiles) meet the target.
 
-    Read off per-year quantiles, so it does not depend on paths being coherent
-    across members.  ``None`` means not within the horizon searched.
+    Read off per-year quantiles (`_search_quantiles`), so it does not depend on
+    paths being coherent across members.  ``None`` means not within the
+    horizon searched.
     """
-    q = pooled.quantiles((0.1, 0.5, 0.9))
     threshold, above = target.threshold(direction)
 
     def first(col) -> int | None:
@@ -254,10 +294,14 @@ def _earliest_year(pooled: models.Forecast, target: TargetSpec, direction: str, 
         return int(hit[0]) if len(hit) else None
 
     optimistic, pessimistic = (0.9, 0.1) if above else (0.1, 0.9)
+    searched = int(q.index[-1])
+    note = ("year the 50th (10th/90th) percentile of the pooled projection first meets the target; "
+            "None = not by the last year searched")
+    if searched > pooled_until:
+        note += (f"; after {pooled_until} each year is pooled from the members that reach it "
+                 "(a reference class may reach only the target year)")
     return {"median": first(0.5), "earliest_plausible": first(optimistic), "latest_plausible": first(pessimistic),
-            "searched_until": int(q.index[-1]),
-            "note": "year the 50th (10th/90th) percentile of the pooled projection first meets the target; "
-                    "None = not by the last year searched"}
+            "searched_until": searched, "pooled_until": pooled_until, "note": note}
 
 
 def assess(series: pd.Series, target: TargetSpec, *, kind: str, direction: str = "up",
@@ -327,11 +371,12 @@ def assess(series: pd.Series, target: TargetSpec, *, kind: str, direction: str =
         notes.append("no reference panel holds this indicator (or --reference none): "
                      "any probability rests on the series alone")
     spread_info = None
+    ptype = _pool_type(members, good_refs)
     if members:
         names = [m.model for m, _ in members]
         common = min((m.years for m, _ in members), key=len)
-        factors = spread_factors(pool.spread, names, common, latest_year)
-        spread_info = {"pool_type": pool_type_of(names), "calibrated": isinstance(pool.spread, Calibration),
+        factors = spread_factors(pool.spread, names, common, latest_year, pool_type=ptype)
+        spread_info = {"pool_type": ptype, "calibrated": isinstance(pool.spread, Calibration),
                        "factors": {str(y): float(f) for y, f in zip(common, factors, strict=True)},
                        "note": "factor widening the pooled draws around their median on the log/logit scale, "
                                "by year (1 = uncalibrated)"}
@@ -345,12 +390,14 @@ def assess(series: pd.Series, target: TargetSpec, *, kind: str, direction: str =
         reason = (f"no model could be fitted ({obs.size} observation(s) carry no spread of their own; models need "
                   f"{min(models.MIN_OBS.values())}) and {why_refs}")
     else:
-        pooled = pool_draws(members, n_draws, pool.spread, kind, bounds, latest_year=latest_year)
+        pooled = pool_draws(members, n_draws, pool.spread, kind, bounds, latest_year=latest_year, pool_type=ptype)
         col = pooled.years.index(target.year)
         probability = float(np.mean(target.met(pooled.draws[:, col], direction)))
         reason = "share of pooled predictive draws that meet the target in the target year"
         projection = _projection_at(pooled, target.year, level)
-        earliest = _earliest_year(pooled, target, direction, latest_year)
+        quantiles, until_all = _search_quantiles(pooled, own, good_refs, pool, n_draws, kind, bounds, latest_year,
+                                                 horizon)
+        earliest = _earliest_year(quantiles, target, direction, pooled_until=until_all)
     return Assessment(
         indicator=indicator, kind=kind, direction=direction, target=target, observations=obs,
         as_of=_as_of_text(as_of), status=status, status_basis=basis, methods=method_numbers,

@@ -13,22 +13,22 @@ publication date.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 
 import pandas as pd
 
 from ..data import registry, vintages
 from .assess import PANEL_LAG_YEARS, Assessment, Pool, TargetSpec, assess
+from .inputs import KIND_OF, InputError
 
 PANEL_COLLECTIONS = ("cn_provinces", "world")
 UNDATED_PANELS = ("world",)  # one current release (2026-07-13): pseudo-real-time, cut by data year
 REFERENCE_CHOICES = {"none": (), "cn_provinces": ("cn_provinces",), "world": ("world",),
                      "all": PANEL_COLLECTIONS}
-_KIND_OF = {"share": "share", "per_10k": "rate", "ratio": "rate", "stock": "count", "flow": "count",
-            "period_total": "count", "level": "level"}
 
 
 def model_kind(indicator: registry.Indicator) -> str:
-    return _KIND_OF[indicator.kind]
+    return KIND_OF[indicator.kind]
 
 
 def as_of_date(when) -> str | None:
@@ -77,19 +77,29 @@ def assess_target(observations: pd.DataFrame, target_row: pd.Series, *, as_of=No
                   pool: Pool = Pool(), n_draws: int = 10_000, seed: int = 0,
                   exclude_regions: tuple[str, ...] = ()) -> Assessment:
     """Assess one row of the targets table against what was known at ``as_of``."""
-    ind = registry.get(target_row["indicator"])
-    series, known = region_series(observations, target_row["region"], ind.id, as_of)
+    return assess_region(observations, target_row["indicator"], target_spec(target_row), target_row["region"],
+                         as_of=as_of, reference=reference, pool=pool, n_draws=n_draws, seed=seed,
+                         exclude_regions=exclude_regions)[0]
+
+
+def assess_region(observations: pd.DataFrame, indicator: str, spec: TargetSpec, region: str, *, as_of=None,
+                  reference: str = "all", pool: Pool = Pool(), n_draws: int = 10_000, seed: int = 0,
+                  exclude_regions: tuple[str, ...] = (),
+                  own: tuple[pd.Series, pd.DataFrame] | None = None) -> tuple[Assessment, pd.DataFrame]:
+    """One target for the region's published series as known at ``as_of``: the assessment and the
+    provenance rows of the observations it used.  ``own``: `region_series`' answer, when the
+    caller already has it."""
+    ind = registry.get(indicator)
+    series, known = region_series(observations, region, ind.id, as_of) if own is None else own
     panels = reference_panels(observations, ind.id, reference=reference, as_of=as_of)
-    result = assess(series, target_spec(target_row), kind=model_kind(ind),
+    result = assess(series, spec, kind=model_kind(ind),
                     direction=ind.direction if ind.direction != "none" else "up",
                     bounds=ind.bounds if ind.is_share else None, indicator=ind.id, as_of=as_of_date(as_of),
-                    panels=panels, exclude_regions=exclude_regions + (target_row["region"],),
+                    panels=panels, exclude_regions=exclude_regions + (region,),
                     pool=pool, n_draws=n_draws, seed=seed)
     notes = list(result.notes)
     if series.empty:
-        related = [r for r in ind.related
-                   if not observations[(observations["region"] == target_row["region"])
-                                       & (observations["indicator"] == r)].empty]
+        related = related_published(observations, ind, region)
         if related:
             notes.append(f"published under a different definition: {', '.join(related)} — not substituted "
                          f"({ind.notes})")
@@ -105,7 +115,13 @@ def assess_target(observations: pd.DataFrame, target_row: pd.Series, *, as_of=No
     prelim = known[known["status"] == "preliminary"]
     for _, p in prelim.iterrows():
         notes.append(f"{p['year']}: preliminary figure ({p['document']})")
-    return _with_notes(result, notes)
+    return _with_notes(result, notes), known
+
+
+def related_published(observations: pd.DataFrame, ind: registry.Indicator, region: str) -> tuple[str, ...]:
+    """Related definitions (口径) of ``ind`` the region publishes: named, never substituted."""
+    own = observations[observations["region"] == region]
+    return tuple(r for r in ind.related if (own["indicator"] == r).any())
 
 
 def _with_notes(result: Assessment, notes: list[str]) -> Assessment:
@@ -113,29 +129,116 @@ def _with_notes(result: Assessment, notes: list[str]) -> Assessment:
     return replace(result, notes=tuple(notes))
 
 
-def plan_targets(targets: pd.DataFrame, *, region: str = "Taicang", target_year: int = 2025) -> pd.DataFrame:
-    sel = targets[(targets["region"] == region) & (targets["target_year"] == target_year)].copy()
-    sel["_row"] = sel["source_ref"].str.extract(r"/(\d+)$")[0].astype(int)
-    return sel.sort_values("_row").drop(columns="_row")
+@dataclass(frozen=True)
+class Plan:
+    """A plan whose targets are assessed: where its targets table lives and which years it spans.
+
+    The plan document's metadata (data/raw/documents/*.meta.toml) is raw and
+    append-only and names only publisher, document and date; what the library
+    needs to select a plan's targets is kept here, keyed by plan id.
+    """
+
+    id: str
+    name_zh: str
+    name_en: str
+    region: str
+    document: str  # the plan's text under data/raw
+    base_year: int  # the year the plan looks back on (its review table)
+    target_year: int  # the year of its headline targets
+    tables: tuple[tuple[int, str], ...]  # (target year, table id in the document), headline table first
+
+    def table_for(self, target_year: int) -> str | None:
+        return dict(self.tables).get(int(target_year))
+
+    @property
+    def target_years(self) -> tuple[int, ...]:
+        return tuple(y for y, _ in self.tables)
 
 
-def assess_plan(observations: pd.DataFrame, targets: pd.DataFrame, *, region: str = "Taicang",
-                target_year: int = 2025, as_of=None, reference: str = "all", pool: Pool = Pool(),
-                n_draws: int = 10_000, seed: int = 0) -> list[Assessment]:
+PLANS: dict[str, Plan] = {p.id: p for p in (
+    Plan("taicang_14th_st", "太仓市“十四五”科技创新规划", "Taicang 14th Five-Year S&T Innovation Plan",
+         region="Taicang", document="documents/taicang_14th_st_plan.txt", base_year=2020, target_year=2025,
+         tables=((2025, "table2"), (2020, "table1"))),
+)}
+DEFAULT_PLAN = "taicang_14th_st"
+
+
+def get_plan(plan: str | Plan | None = None) -> Plan:
+    if isinstance(plan, Plan):
+        return plan
+    plan = DEFAULT_PLAN if plan is None else plan
+    if plan not in PLANS:
+        raise InputError("plan", plan, f"unknown plan; known: {', '.join(sorted(PLANS))}")
+    return PLANS[plan]
+
+
+def target_table_refs(targets: pd.DataFrame) -> pd.DataFrame:
+    """(document, table, row) of each target taken from a plan document's table; NA elsewhere.
+
+    The targets table's ``source_ref`` is a structured reference (``<document>#<table>/<row>``
+    for rows read from a plan's tables, ``<file>:<line>`` otherwise); this is the one place
+    that reads it (to be replaced by typed columns of the processed targets table).
+    """
+    parts = targets["source_ref"].astype(str).str.extract(r"^(?P<document>[^#]+)#(?P<table>[a-z0-9_]+)/(?P<row>\d+)$")
+    parts["row"] = pd.to_numeric(parts["row"]).astype("Int64")
+    return parts
+
+
+def plan_targets(targets: pd.DataFrame, plan: str | Plan | None = None, *, target_year: int | None = None,
+                 region: str | None = None) -> pd.DataFrame:
+    """The plan's targets for ``target_year`` (default: its headline year), in the order of its table."""
+    plan = get_plan(plan)
+    year = plan.target_year if target_year is None else int(target_year)
+    table = plan.table_for(year)
+    if table is None:
+        raise InputError("target_year", year, f"{plan.id} has targets for "
+                                              f"{', '.join(str(y) for y in plan.target_years)} only")
+    refs = target_table_refs(targets)
+    sel = ((targets["region"] == (region or plan.region)) & (targets["target_year"] == year)
+           & (refs["document"] == plan.document) & (refs["table"] == table)).fillna(False)
+    out = targets[sel.to_numpy(dtype=bool)].assign(_row=refs.loc[sel.to_numpy(dtype=bool), "row"])
+    return out.sort_values("_row", kind="stable").drop(columns="_row")
+
+
+def plan_target(targets: pd.DataFrame, indicator: str, plan: str | Plan | None = None, *,
+                target_year: int | None = None) -> pd.Series:
+    """The one target row of the plan for ``indicator`` in ``target_year``; an ambiguous choice is an error."""
+    plan = get_plan(plan)
+    year = plan.target_year if target_year is None else int(target_year)
+    return choose_target(plan_targets(targets, plan, target_year=year), indicator, plan, year)
+
+
+def choose_target(plan_rows: pd.DataFrame, indicator: str, plan: Plan, year: int) -> pd.Series:
+    """The one row for ``indicator`` among the plan's rows for ``year`` (`plan_targets`)."""
+    rows = plan_rows[plan_rows["indicator"] == indicator]
+    if rows.empty:
+        raise InputError("indicator", indicator, f"{plan.id} has no {year} target for it "
+                                                 "(give a target value to assess against one of your own)")
+    if len(rows) > 1:
+        listed = "; ".join(f"{r['target_printed']} ({r['source_ref']})" for _, r in rows.iterrows())
+        raise InputError("indicator", indicator, f"{plan.id} has {len(rows)} {year} targets for it: {listed}; "
+                                                 "give a target value to choose")
+    return rows.iloc[0]
+
+
+def assess_plan(observations: pd.DataFrame, targets: pd.DataFrame, *, plan: str | Plan | None = None,
+                region: str | None = None, target_year: int | None = None, as_of=None, reference: str = "all",
+                pool: Pool = Pool(), n_draws: int = 10_000, seed: int = 0) -> list[Assessment]:
+    rows = plan_targets(targets, plan, target_year=target_year, region=region)
     return [assess_target(observations, row, as_of=as_of, reference=reference, pool=pool, n_draws=n_draws, seed=seed)
-            for _, row in plan_targets(targets, region=region, target_year=target_year).iterrows()]
-
-
+            for _, row in rows.iterrows()]
 
 
 STATED_DENOMINATOR_GROWTHS = (0.04, 0.06, 0.08)  # "what it takes" also at these growths of the denominator
 
 
-def what_it_takes(observations: pd.DataFrame, a: Assessment, *, region: str = "Taicang", as_of=None,
+def what_it_takes(observations: pd.DataFrame, a: Assessment, *, region: str | None = None, as_of=None,
                   denominator_growth: float | None = None) -> tuple[object | None, list, str | None]:
     """Numerator growth the target needs: at the denominator's observed (or a stated) growth and at
-    `STATED_DENOMINATOR_GROWTHS`.  Returns (requirement, alternatives, reason it could not be computed)."""
+    `STATED_DENOMINATOR_GROWTHS`.  Returns (requirement, alternatives, reason it could not be computed).
+    ``region`` None: the default plan's region."""
     from . import scenarios
+    region = get_plan().region if region is None else region
     if a.indicator not in scenarios.DECOMPOSITIONS:
         return None, [], f"{a.indicator} is not a ratio of published components"
     if not a.n_obs:
@@ -153,46 +256,60 @@ def what_it_takes(observations: pd.DataFrame, a: Assessment, *, region: str = "T
     return main, alternatives, None
 
 
-def assess_indicator(observations: pd.DataFrame, targets: pd.DataFrame, indicator: str, *, region: str = "Taicang",
-                     target_year: int = 2025, as_of=None, reference: str = "all", pool: Pool = Pool(),
-                     n_draws: int = 10_000, seed: int = 0) -> Assessment:
+def assess_indicator(observations: pd.DataFrame, targets: pd.DataFrame, indicator: str, *,
+                     plan: str | Plan | None = None, target_year: int | None = None, as_of=None,
+                     reference: str = "all", pool: Pool = Pool(), n_draws: int = 10_000, seed: int = 0) -> Assessment:
     """The plan's target for one indicator, assessed; every argument checked first (papermill passes
     parameters unchecked)."""
-    ind = registry.get(indicator)
-    if reference not in REFERENCE_CHOICES:
-        raise ValueError(f"reference must be one of {', '.join(REFERENCE_CHOICES)}; got {reference!r}")
-    if as_of is not None:
-        as_of_date(as_of)
-    if not isinstance(n_draws, int) or n_draws < 100:
-        raise ValueError(f"n_draws must be an integer of at least 100; got {n_draws!r}")
-    rows = targets[(targets["region"] == region) & (targets["indicator"] == ind.id)
-                   & (targets["target_year"] == target_year)]
-    if rows.empty:
-        raise ValueError(f"no {target_year} target for {ind.id} in {region}'s plan")
-    return assess_target(observations, rows.iloc[0], as_of=as_of, reference=reference, pool=pool,
-                         n_draws=n_draws, seed=seed)
+    from . import inputs
+    ind = inputs.indicator(indicator)
+    inputs.check_choice("reference", reference, REFERENCE_CHOICES)
+    inputs.AsOf.parse(as_of)
+    inputs.check_draws(n_draws)
+    row = plan_target(targets, ind.id, plan, target_year=target_year)
+    return assess_target(observations, row, as_of=as_of, reference=reference, pool=pool, n_draws=n_draws, seed=seed)
 
 
 CALIBRATION_FILE = "backtest_calibration.csv"
 
 
-def load_calibration(choice: str | None = None):
-    """(Calibration or None, a sentence saying which) for ``choice``: None = the backtest's table in
-    data/processed if it has been fitted, "none" = uncalibrated, or a path to such a table."""
+def load_calibration(choice=None, processed_dir=None):
+    """(spread: a Calibration, a factor or None = uncalibrated; a sentence saying which applies) for ``choice``.
+
+    ``None`` or ``"auto"``: the backtest's table in the processed data folder when it has been
+    fitted, else uncalibrated; ``"none"``: uncalibrated; a path: that table; a `Calibration`:
+    itself; a number: that one spread factor for every year (1 = uncalibrated, stated as such).
+    """
+    import math
+    import numbers
     from pathlib import Path
 
     from ..data import io
     from .assess import Calibration
+    if isinstance(choice, Calibration):
+        return choice, f"calibrated (a Calibration of {len(choice.cells)} cell(s), given)"
+    if isinstance(choice, numbers.Real) and not isinstance(choice, bool):
+        if not (math.isfinite(choice) and choice > 0):
+            raise InputError("spread", choice, "pool.spread must be > 0 and finite")
+        if choice == 1:
+            return None, "uncalibrated (spread factor 1, given)"
+        return float(choice), f"spread factor {choice:g} for every year (given)"
     if choice == "none":
         return None, "uncalibrated (calibration 'none')"
-    path = io.PROCESSED_DIR / CALIBRATION_FILE if choice is None else Path(choice)
+    if choice is not None and not isinstance(choice, (str, Path)):
+        raise InputError("calibration", choice, "must be 'auto', 'none', a path to a calibration table, a "
+                                                "Calibration or a spread factor")
+    auto = choice in (None, "auto")
+    folder = Path(processed_dir) if processed_dir is not None else io.PROCESSED_DIR
+    path = folder / CALIBRATION_FILE if auto else Path(choice)
     if not path.exists():
-        if choice is not None:
-            raise FileNotFoundError(f"{choice}: no such file")
+        if not auto:
+            raise InputError("calibration", str(choice), "no such file")
         return None, ("uncalibrated: no calibration fitted yet (`make backtest` fits it on rolling origins; "
                       "`make brief` runs it)")
     try:
         cal = Calibration.from_frame(io.read_processed(path.name, path.parent))
     except (ValueError, KeyError) as exc:
-        raise ValueError(f"{path}: not a calibration table ({exc})") from None
-    return cal, f"spread calibrated by pool type and horizon on rolling origins ({path.name})"
+        raise InputError("calibration", str(path), f"not a calibration table ({exc})") from None
+    return cal, (f"calibrated ({path.name}, fitted on rolling origins by pool type and horizon: "
+                 f"{len(cal.cells)} cell(s))")

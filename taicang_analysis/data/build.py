@@ -14,7 +14,7 @@ import datetime as dt
 import pandas as pd
 
 from . import plan_text as plan
-from . import registry
+from . import regions, registry
 from .io import Document, RawInputs, frame_to_csv_bytes
 from .validate import (
     OBSERVATION_COLUMNS, TARGET_COLUMNS, Problem, RawDataError, check_observations, check_targets,
@@ -29,6 +29,8 @@ PLAN_NAMES = {
     "table1": ("太仓市“十三五”科技发展规划 (as reported in Table 1 of the 14th plan)", 2016),
     "table2": ("太仓市“十四五”科技创新规划 Table 2", 2021),
 }
+# The typed id of each table's plan (column ``plan_id`` of targets.csv); decisions read these, never names.
+PLAN_IDS = {"table1": "taicang_13th_st_plan", "table2": "taicang_14th_st_plan"}
 _META_REQUIRED = ("publisher", "document", "published", "published_basis")
 
 
@@ -46,7 +48,8 @@ def _document_problems(doc: Document) -> list[Problem]:
 def _doc_row(doc: Document, **fields) -> dict:
     meta = doc.meta
     row = dict.fromkeys(OBSERVATION_COLUMNS, "")
-    row.update(collection="observations", region=HOME_REGION, publisher=meta["publisher"],
+    row.update(collection="observations", region=HOME_REGION, aggregate=regions.is_aggregate(HOME_REGION),
+               publisher=meta["publisher"],
                document=meta["document"], url=meta.get("url", ""), published=str(meta["published"]),
                published_basis=meta["published_basis"], note=meta.get("note", ""))
     row.update(fields)
@@ -80,7 +83,8 @@ def plan_targets(doc: Document) -> pd.DataFrame:
         rows.append({
             "region": HOME_REGION, "indicator": t.indicator, "target_year": t.target_year, "target": t.target,
             "unit": registry.get(t.indicator).unit, "comparator": t.comparator, "tolerance": None,
-            "qualifier": t.qualifier, "target_printed": t.target_text, "plan": name, "set_year": set_year,
+            "qualifier": t.qualifier, "target_printed": t.target_text, "plan_id": PLAN_IDS[t.table], "plan": name,
+            "row": t.row, "set_year": set_year,
             "publisher": doc.meta["publisher"], "document": doc.meta["document"], "url": doc.meta.get("url", ""),
             "published": str(doc.meta["published"]), "published_basis": doc.meta["published_basis"],
             "quote": "；".join(t.text_statements), "note": (f"the plan's text says {t.text_qualifier}"
@@ -139,6 +143,7 @@ def build_tables(raw: RawInputs, *, today: dt.date | None = None) -> dict[str, p
         raise RawDataError(conflicts)
     observations = observations.sort_values(SERIES_KEY + ["published", "source_ref"], kind="stable").reset_index(drop=True)
     targets = pd.concat([p for p in target_parts if not p.empty], ignore_index=True)
+    targets = targets.astype({"row": "Int64", "set_year": "Int64"})
     targets = targets.sort_values(["region", "indicator", "target_year", "source_ref"], kind="stable").reset_index(drop=True)
     known = known_values(observations)
     return {

@@ -3,13 +3,20 @@
 Raw files are read as text (every cell a string) so the parser sees the figure
 exactly as printed.  Outputs are written to temporary files first and moved into
 place only when every table has been produced, so a failed build leaves
-``data/processed`` as it was.
+``data/processed`` as it was.  Processed tables are read back through their
+schema (`schema`): typed columns, or an error naming what does not match.
+
+Where ``data/`` is comes from `paths` at call time (argument, then
+``TAICANG_DATA_DIR``, then the working directory, then the source tree).
+``RAW_DIR``, ``PROCESSED_DIR`` and ``PROJECT_ROOT`` are still attributes of
+this module for callers that use them, resolved on each access.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import os
 import tempfile
 import tomllib
@@ -18,9 +25,19 @@ from pathlib import Path
 
 import pandas as pd
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
-RAW_DIR = PROJECT_ROOT / "data" / "raw"
-PROCESSED_DIR = PROJECT_ROOT / "data" / "processed"
+from . import paths, schema
+
+
+def __getattr__(name: str):
+    """``RAW_DIR``, ``PROCESSED_DIR``, ``PROJECT_ROOT``: resolved by `paths` on each access."""
+    if name == "RAW_DIR":
+        return paths.raw_dir()
+    if name == "PROCESSED_DIR":
+        return paths.processed_dir()
+    if name == "PROJECT_ROOT":
+        return paths.data_dir().parent
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # collection name -> folder under data/raw holding observation CSVs of that collection
 LINE_COLUMN = "_line"  # the line of the raw file a row was read from (header = 1)
@@ -84,8 +101,11 @@ def read_csv_text(path: Path, rel: str) -> pd.DataFrame:
     return frame
 
 
-def read_raw(raw_dir: Path = RAW_DIR) -> RawInputs:
-    raw_dir = Path(raw_dir)
+def read_raw(raw_dir: Path | None = None) -> RawInputs:
+    """Everything under ``raw_dir`` (default: `paths.raw_dir`)."""
+    raw_dir = paths.raw_dir() if raw_dir is None else Path(raw_dir)
+    if not raw_dir.is_dir():
+        raise RawFileError(f"{raw_dir}: no such raw data folder")
     inputs = RawInputs()
     for collection, folder in OBSERVATION_FOLDERS.items():
         for path in sorted((raw_dir / folder).glob("*.csv")):
@@ -113,9 +133,17 @@ def frame_to_csv_bytes(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
-def write_tables_atomically(tables: dict[str, bytes], out_dir: Path = PROCESSED_DIR) -> list[Path]:
-    """Write every table to a temp file in ``out_dir`` first, then move all into place."""
-    out_dir = Path(out_dir)
+def read_csv_bytes_as_text(payload: bytes) -> pd.DataFrame:
+    """A CSV as written by `frame_to_csv_bytes`, every cell as text (``""`` for empty)."""
+    import io as _stdio
+
+    return pd.read_csv(_stdio.BytesIO(payload), dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def write_tables_atomically(tables: dict[str, bytes], out_dir: Path | None = None) -> list[Path]:
+    """Write every table to a temp file in ``out_dir`` (default: `paths.processed_dir`) first,
+    then move all into place."""
+    out_dir = paths.processed_dir() if out_dir is None else Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[str, Path]] = []
     try:
@@ -138,8 +166,51 @@ def write_tables_atomically(tables: dict[str, bytes], out_dir: Path = PROCESSED_
     return written
 
 
-def read_processed(name: str, processed_dir: Path = PROCESSED_DIR) -> pd.DataFrame:
-    path = Path(processed_dir) / name
+def read_processed(name: str, processed_dir: Path | None = None) -> pd.DataFrame:
+    """A processed table, typed by its schema (`schema.TABLES`).
+
+    ``processed_dir`` defaults to `paths.processed_dir`.  A file that is not
+    declared in the schema (e.g. a researcher's own calibration table) is
+    read with pandas' defaults: numbers as numbers, empty cells as NaN.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file is missing (saying how to build it).
+    schema.SchemaError
+        If a declared file does not match its schema (naming line, column, value).
+    """
+    path = (paths.processed_dir() if processed_dir is None else Path(processed_dir)) / name
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist: run `make data` (python -m taicang_analysis data) first")
-    return pd.read_csv(path, keep_default_na=False, na_values={"value": [""], "target": [""]})
+    if name not in schema.TABLES:
+        return pd.read_csv(path)
+    try:
+        text = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise schema.SchemaError(f"{path}: not a readable CSV ({exc})") from None
+    try:
+        return schema.from_text(name, text)
+    except schema.SchemaError as exc:
+        raise schema.SchemaError(f"{path.parent}/{exc}") from None
+
+
+def read_bytes(path: Path) -> bytes | None:
+    """A file's bytes, or None if it does not exist (e.g. a cached table not fitted yet)."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def read_json(path: Path) -> dict | None:
+    """A small JSON file (e.g. a cache key), or None if it is missing or unreadable."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
+        return None
+
+
+def json_bytes(obj) -> bytes:
+    """Deterministic JSON (sorted keys, fixed indent, trailing newline) for `write_tables_atomically`."""
+    return (json.dumps(obj, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode("utf-8")

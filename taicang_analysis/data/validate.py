@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
 
-from . import parse, registry
+from . import parse, regions, registry
 
 OBSERVATION_REQUIRED = (
     "region", "indicator", "year", "value", "unit", "status",
@@ -30,7 +31,7 @@ TARGET_REQUIRED = (
     "region", "indicator", "target_year", "target", "unit", "comparator",
     "plan", "publisher", "document", "published", "published_basis",
 )
-TARGET_OPTIONAL = ("tolerance", "set_year", "url", "quote", "note")
+TARGET_OPTIONAL = ("tolerance", "set_year", "plan_id", "url", "quote", "note")
 
 STATUSES = ("reported", "preliminary", "derived")
 PUBLISHED_BASES = ("stated", "inferred")
@@ -42,7 +43,7 @@ _MULTIPLIER = re.compile(r"[万亿]")
 
 # Tidy observation columns, in output order.
 OBSERVATION_COLUMNS = (
-    "collection", "region", "indicator", "year", "value", "unit", "qualifier", "status",
+    "collection", "region", "aggregate", "indicator", "year", "value", "unit", "qualifier", "status",
     "value_printed", "unit_printed", "derivation", "publisher", "document", "url",
     "published", "published_basis", "quote", "note", "source_ref",
 )
@@ -98,6 +99,28 @@ def _indicator(rec: dict, file: str, line: int, problems: list[Problem]) -> regi
         problems.append(Problem(file, line, "indicator", rec["indicator"],
                                 "unknown indicator (see `python -m taicang_analysis indicators`)"))
         return None
+
+
+def _region(rec: dict, file: str, line: int, problems: list[Problem]) -> regions.Region | None:
+    """The row's region from the typed region table; an unlisted name is recorded as a problem."""
+    if not rec["region"]:
+        return None
+    try:
+        return regions.get(rec["region"])
+    except regions.UnknownRegion as exc:
+        problems.append(Problem(file, line, "region", rec["region"], str(exc)))
+        return None
+
+
+def plan_id_from_name(region: str, plan: str) -> str:
+    """A stable id for a plan named in a raw targets file without a ``plan_id``: region/plan, slugged.
+
+    ``("China", "13th Five-Year Plan (2016-2020)")`` -> ``"china/13th_five_year_plan_2016_2020"``;
+    Chinese characters are kept (``"zhejiang/浙江省科技创新_十三五_规划"``).
+    """
+    def slug(text: str) -> str:
+        return re.sub(r"[^\w]+", "_", unicodedata.normalize("NFKC", text).casefold()).strip("_")[:80].rstrip("_")
+    return f"{slug(region)}/{slug(plan)}"
 
 
 def _check_date(text: str, file: str, row: int, column: str, today: dt.date) -> tuple[dt.date | None, list[Problem]]:
@@ -177,6 +200,7 @@ def check_observations(frame: pd.DataFrame, file: str, *, collection: str, today
     for line, rec in _records(frame):
         row_problems = _empty_required(rec, OBSERVATION_REQUIRED, ("value", "published"), file, line)
         ind = _indicator(rec, file, line, row_problems)
+        region = _region(rec, file, line, row_problems)
         year = None
         if rec["year"] and not _YEAR.match(rec["year"]):
             row_problems.append(Problem(file, line, "year", rec["year"], "year must be four digits"))
@@ -203,7 +227,8 @@ def check_observations(frame: pd.DataFrame, file: str, *, collection: str, today
             problems += row_problems
             continue
         rows.append({
-            "collection": collection, "region": rec["region"], "indicator": ind.id, "year": year,
+            "collection": collection, "region": region.id, "aggregate": region.aggregate, "indicator": ind.id,
+            "year": year,
             "value": value, "unit": ind.unit, "qualifier": qualifier, "status": rec["status"],
             "value_printed": rec["value"], "unit_printed": rec["unit"],
             "derivation": rec.get("derivation", ""), "publisher": rec["publisher"], "document": rec["document"],
@@ -233,7 +258,7 @@ def duplicate_conflicts(tidy: pd.DataFrame) -> list[Problem]:
 
 TARGET_COLUMNS = (
     "region", "indicator", "target_year", "target", "unit", "comparator", "tolerance", "qualifier",
-    "target_printed", "plan", "set_year", "publisher", "document", "url", "published",
+    "target_printed", "plan_id", "plan", "row", "set_year", "publisher", "document", "url", "published",
     "published_basis", "quote", "note", "source_ref",
 )
 
@@ -247,6 +272,7 @@ def check_targets(frame: pd.DataFrame, file: str, *, today: dt.date) -> tuple[pd
     for line, rec in _records(frame):
         row_problems = _empty_required(rec, TARGET_REQUIRED, ("target", "published"), file, line)
         ind = _indicator(rec, file, line, row_problems)
+        _region(rec, file, line, row_problems)
         if rec["target_year"] and not _YEAR.match(rec["target_year"]):
             row_problems.append(Problem(file, line, "target_year", rec["target_year"], "year must be four digits"))
         set_year = rec.get("set_year", "")
@@ -276,8 +302,9 @@ def check_targets(frame: pd.DataFrame, file: str, *, today: dt.date) -> tuple[pd
         rows.append({
             "region": rec["region"], "indicator": ind.id, "target_year": int(rec["target_year"]),
             "target": value, "unit": ind.unit, "comparator": comparator, "tolerance": tolerance,
-            "qualifier": qualifier, "target_printed": rec["target"], "plan": rec["plan"],
-            "set_year": int(set_year) if set_year else None, "publisher": rec["publisher"],
+            "qualifier": qualifier, "target_printed": rec["target"],
+            "plan_id": rec.get("plan_id", "") or plan_id_from_name(rec["region"], rec["plan"]),
+            "plan": rec["plan"], "row": None, "set_year": int(set_year) if set_year else None, "publisher": rec["publisher"],
             "document": rec["document"], "url": rec.get("url", ""), "published": published.isoformat(),
             "published_basis": rec["published_basis"], "quote": rec.get("quote", ""),
             "note": rec.get("note", ""), "source_ref": f"{file}:{line}",

@@ -43,8 +43,9 @@ Rules
   collection by publication date.  The choice is recorded in ``source``.
 * **Never its own later values.**  The case's region is excluded from every
   reference panel (``exclude_regions``) and the panels are cut as of the
-  case's date (see above).  World Bank aggregates (World, EU, income groups: rows whose note says
-  "aggregate") are dropped from the panels everywhere and are never cases:
+  case's date (see above).  World Bank aggregates (World, EU, income groups: rows flagged
+  ``aggregate``, from the typed region table `data.regions`) are dropped from the panels everywhere
+  and are never cases:
   the Barcelona 3 % target was for the EU15/EU25, not today's EU27 aggregate.
 * **Listed, not dropped.**  Every row of the targets table is a case, either
   ``scored`` or ``excluded`` with its reason (outcome year not yet observed;
@@ -86,7 +87,8 @@ import pandas as pd
 from ..assessment import assess as _assess
 from ..assessment import plans as plan_assessment
 from ..assessment.assess import Assessment, Pool, TargetSpec
-from ..data import registry, vintages
+from ..data import build, registry, vintages
+from ..data import panels as panel_data
 from ..forecast import models, pooling, reference
 from . import scoring
 
@@ -152,9 +154,8 @@ def worker_pool(workers: int):
 # -- sources ------------------------------------------------------------------
 
 def aggregate_regions(observations: pd.DataFrame) -> frozenset[str]:
-    """Panel regions that are groups of countries (their note says "aggregate"): World, EU, income groups."""
-    rows = observations[observations["collection"].isin(PANELS)]
-    return frozenset(rows.loc[rows["note"].fillna("").str.contains("aggregate"), "region"].unique())
+    """Panel regions flagged ``aggregate`` (World, EU, income groups): `data.panels.aggregate_regions`."""
+    return panel_data.aggregate_regions(observations, PANELS)
 
 
 def current_panel(observations: pd.DataFrame, collection: str, indicator: str,
@@ -174,8 +175,8 @@ def panels_as_of(observations: pd.DataFrame, indicator: str, as_of,
                  aggregates: frozenset[str] | None = None) -> dict[str, pd.DataFrame]:
     """`plan_assessment.reference_panels` cut to ``as_of``, aggregates removed."""
     aggregates = aggregate_regions(observations) if aggregates is None else aggregates
-    panels = plan_assessment.reference_panels(observations, indicator, reference="all", as_of=as_of)
-    return {name: p[~p["region"].isin(aggregates)].reset_index(drop=True) for name, p in panels.items()}
+    found = plan_assessment.reference_panels(observations, indicator, reference="all", as_of=as_of)
+    return {name: panel_data.without_aggregates(p, aggregates) for name, p in found.items()}
 
 
 def _window(series: pd.Series, last_year: int, window: int) -> pd.Series:
@@ -213,12 +214,14 @@ def _series_text(s: pd.Series) -> str:
     return "; ".join(f"{int(y)}: {v:g}" for y, v in s.items())
 
 
+TABLE1_PLAN_ID = build.PLAN_IDS["table1"]  # Taicang's 13th plan, as Table 1 of the 14th reports it
+
+
 def _case_set(row) -> str:
-    if row["region"] != TAICANG:
-        return "past_plan"
-    if int(row["target_year"]) == 2020 and "#table1/" in str(row["source_ref"]):
+    """By the typed ``plan_id`` (never by reading ``source_ref``)."""
+    if row["plan_id"] == TABLE1_PLAN_ID:
         return "taicang_13th"
-    return "taicang_other"
+    return "taicang_other" if row["region"] == TAICANG else "past_plan"
 
 
 def _as_of(row, case_set: str) -> tuple[str, str]:
@@ -1404,3 +1407,156 @@ def _render_calibration(result: BacktestResult) -> list[str]:
 def _member_order(members) -> list[str]:
     first = [POOLED, POOLED_CAL]
     return [m for m in first if m in members] + sorted(m for m in members if m not in first)
+
+
+# -- the calibration cache -----------------------------------------------------------------
+
+BACKTEST_TABLES: tuple[str, ...] = ("cases", "rolling", "scores", "reliability", "coverage_by_horizon", "spread",
+                                    "spread_loo")
+CALIBRATION_KEY_FILE = "backtest_calibration.key.json"
+KEY_INPUTS: tuple[str, ...] = ("observations.csv", "targets.csv")
+# run_backtest's arguments that change its numbers (``workers`` does not: results are put back in task order)
+KEY_SETTINGS: tuple[str, ...] = ("n_draws", "rolling_draws", "origin_step", "min_obs", "seed", "level")
+
+
+@dataclass(frozen=True)
+class CalibrationStatus:
+    """Whether `ensure_calibration` reused the stored calibration or refitted it, and why.
+
+    ``reused`` and ``changed`` (the inputs that differ from the stored key:
+    table names, ``"settings:<name>"``, ``"version"``, ``"calibration table"``,
+    ``"no key"``) are for code; ``str()`` is the sentence for people.
+    """
+
+    reused: bool
+    key: str
+    changed: tuple[str, ...] = ()
+    reason: str = ""
+
+    def __str__(self) -> str:
+        if self.reused:
+            return f"reused (key {self.key[:12]})"
+        return f"refitted because {self.reason} (key {self.key[:12]})"
+
+
+def _digest(payload: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(payload).hexdigest()
+
+
+def _settings_of(**settings) -> dict:
+    """The keyed settings, with the module constants that shape the fit."""
+    keyed = {name: settings[name] for name in KEY_SETTINGS}
+    keyed.update(window=SERIES_WINDOW, horizons=list(HORIZONS), rolling_indicator=ROLLING_INDICATOR,
+                 panels=list(PANELS), min_cell_rows=MIN_CELL_ROWS, max_horizon_pooling=MAX_HORIZON_POOLING,
+                 spread_member=POOLED)
+    return keyed
+
+
+def calibration_key(observations: pd.DataFrame, targets: pd.DataFrame, *, n_draws: int = 10_000,
+                    rolling_draws: int = DEFAULT_ROLLING_DRAWS, origin_step: int = DEFAULT_ORIGIN_STEP,
+                    min_obs: int = 3, seed: int = 0, level: float = 0.8) -> dict:
+    """What the calibration depends on: the processed tables it reads (sha256 of their CSV bytes,
+    the same as the files' when read from disk), the backtest's settings and the package version."""
+    from .. import __version__
+    from ..data import io
+
+    inputs = {"observations.csv": _digest(io.frame_to_csv_bytes(observations)),
+              "targets.csv": _digest(io.frame_to_csv_bytes(targets))}
+    settings = _settings_of(n_draws=n_draws, rolling_draws=rolling_draws, origin_step=origin_step,
+                            min_obs=min_obs, seed=seed, level=level)
+    key = {"inputs": inputs, "settings": settings, "version": __version__}
+    key["key"] = _digest(io.json_bytes(key))
+    return key
+
+
+def _differences(stored: dict | None, key: dict, calibration_bytes: bytes | None) -> tuple[tuple[str, ...], str]:
+    if calibration_bytes is None:
+        return ("calibration table",), f"there is no {plan_assessment.CALIBRATION_FILE} yet"
+    if not stored or not isinstance(stored, dict) or "key" not in stored:
+        return ("no key",), f"there is no readable {CALIBRATION_KEY_FILE} beside the calibration"
+    if stored.get("calibration") != _digest(calibration_bytes):
+        return ("calibration table",), f"{plan_assessment.CALIBRATION_FILE} was changed after it was fitted"
+    changed, why = [], []
+    for name in KEY_INPUTS:
+        if stored.get("inputs", {}).get(name) != key["inputs"][name]:
+            changed.append(name)
+            why.append(f"{name} changed")
+    old = stored.get("settings", {})
+    for name, value in key["settings"].items():
+        if old.get(name) != value:
+            changed.append(f"settings:{name}")
+            why.append(f"setting {name} changed ({old.get(name)!r} -> {value!r})")
+    if stored.get("version") != key["version"]:
+        changed.append("version")
+        why.append(f"the package version changed ({stored.get('version')} -> {key['version']})")
+    return tuple(changed), "; ".join(why)
+
+
+def _stored(processed_dir) -> tuple[dict | None, bytes | None]:
+    from ..data import io, paths
+
+    folder = paths.processed_dir() if processed_dir is None else processed_dir
+    return io.read_json(folder / CALIBRATION_KEY_FILE), io.read_bytes(folder / plan_assessment.CALIBRATION_FILE)
+
+
+def calibration_is_current(observations: pd.DataFrame, targets: pd.DataFrame, *, processed_dir=None,
+                           **settings) -> CalibrationStatus:
+    """Whether the stored calibration was fitted on these inputs (`calibration_key`); nothing is run.
+
+    Truthiness is not defined on purpose: read ``.reused`` (True = current).
+    """
+    key = calibration_key(observations, targets, **settings)
+    stored, cal_bytes = _stored(processed_dir)
+    changed, reason = _differences(stored, key, cal_bytes)
+    return CalibrationStatus(reused=not changed, key=key["key"], changed=changed, reason=reason)
+
+
+def save_backtest(result: BacktestResult, observations: pd.DataFrame, targets: pd.DataFrame, *,
+                  processed_dir=None) -> list:
+    """Write the backtest tables, the calibration and its key (`calibration_key`) in one atomic batch."""
+    from ..data import io
+
+    tables = {f"backtest_{name}.csv": io.frame_to_csv_bytes(getattr(result, name)) for name in BACKTEST_TABLES}
+    cal_bytes = io.frame_to_csv_bytes(result.calibration.to_frame())
+    tables[plan_assessment.CALIBRATION_FILE] = cal_bytes
+    key = calibration_key(observations, targets, **{k: result.settings[k] for k in KEY_SETTINGS})
+    key["calibration"] = _digest(cal_bytes)
+    tables[CALIBRATION_KEY_FILE] = io.json_bytes(key)
+    return io.write_tables_atomically(tables, processed_dir)
+
+
+def ensure_calibration(observations: pd.DataFrame, targets: pd.DataFrame, *, processed_dir=None,
+                       n_draws: int = 10_000, rolling_draws: int = DEFAULT_ROLLING_DRAWS,
+                       origin_step: int = DEFAULT_ORIGIN_STEP, min_obs: int = 3, seed: int = 0, level: float = 0.8,
+                       workers: int = DEFAULT_WORKERS, progress=None,
+                       force: bool = False) -> tuple[_assess.Calibration, CalibrationStatus]:
+    """The calibration for these inputs: the stored one if its key matches, else a new backtest.
+
+    The key (`calibration_key`) covers the processed tables the backtest reads,
+    its settings and the package version; it is written beside the calibration
+    (``backtest_calibration.key.json``) with a checksum of the calibration table.
+    When anything differs -- or ``force`` -- the whole backtest runs
+    (`run_backtest`, about 35-45 s on two cores) and every backtest table is
+    rewritten (`save_backtest`).
+
+    Returns
+    -------
+    (Calibration, CalibrationStatus)
+        ``str(status)`` is "reused (key …)" or "refitted because <what changed> (key …)".
+    """
+    from ..data import io, paths
+
+    folder = paths.processed_dir() if processed_dir is None else processed_dir
+    settings = dict(n_draws=n_draws, rolling_draws=rolling_draws, origin_step=origin_step, min_obs=min_obs,
+                    seed=seed, level=level)
+    status = calibration_is_current(observations, targets, processed_dir=folder, **settings)
+    if status.reused and not force:
+        frame = io.read_processed(plan_assessment.CALIBRATION_FILE, folder)
+        return _assess.Calibration.from_frame(frame), status
+    if force and status.reused:
+        status = replace(status, reused=False, changed=("forced",), reason="a refit was asked for (force)")
+    result = run_backtest(observations, targets, workers=workers, progress=progress, **settings)
+    save_backtest(result, observations, targets, processed_dir=folder)
+    return result.calibration, status

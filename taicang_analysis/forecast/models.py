@@ -29,9 +29,24 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from statsmodels.tsa.exponential_smoothing.ets import ETSModel
-from statsmodels.tsa.statespace.structural import UnobservedComponents
+# statsmodels is imported on first use by the models that need it (PEP 562), so
+# `import taicang_analysis` stays light; ``models.ETSModel`` etc. still resolve (and can be patched)
+_LAZY = {"OLS": "statsmodels.regression.linear_model", "add_constant": "statsmodels.tools.tools",
+         "ETSModel": "statsmodels.tsa.exponential_smoothing.ets",
+         "UnobservedComponents": "statsmodels.tsa.statespace.structural"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _lazy(name: str):
+    return globals()[name] if name in globals() else __getattr__(name)
 
 MODELS: tuple[str, ...] = ("rw_drift", "linear", "loglinear", "logit_linear",
                            "damped_ets", "local_linear_trend")
@@ -198,8 +213,9 @@ def _ols_trend(z, years, fy, rng, n_draws):
     :math:`z_f = x_f'\\beta + N(0, \\sigma^2)`: marginally :math:`x_f'\\hat\\beta \\pm t_{n-2}\\,
     s\\sqrt{1 + x_f'(X'X)^{-1}x_f}`, i.e. ``get_prediction().summary_frame()``'s ``obs_ci``.
     """
+    OLS, add_constant = _lazy("OLS"), _lazy("add_constant")
     centre = float(np.mean(years))
-    res = sm.OLS(z, sm.add_constant(years - centre)).fit()
+    res = OLS(z, add_constant(years - centre)).fit()
     df = int(res.df_resid)
     if _negligible(res.scale, z):
         return None, "the points lie on a line: residual variance is negligible"
@@ -216,7 +232,7 @@ def _ols_trend(z, years, fy, rng, n_draws):
 
 def _damped_ets(z, years, fy, rng, n_draws):
     """Additive-error damped-trend ETS; draws from the fitted model's simulate."""
-    res = ETSModel(z, error="add", trend="add", damped_trend=True).fit(disp=False, maxiter=_ETS_MAXITER)
+    res = _lazy("ETSModel")(z, error="add", trend="add", damped_trend=True).fit(disp=False, maxiter=_ETS_MAXITER)
     if not res.mle_retvals.get("converged", False):
         return None, "ETS likelihood optimisation did not converge"
     sims = res.simulate(len(fy), anchor="end", repetitions=n_draws, rng=rng)
@@ -231,7 +247,7 @@ def _damped_ets(z, years, fy, rng, n_draws):
 def _local_linear_trend(z, years, fy, rng, n_draws):
     """Local linear trend on the full annual grid; missing years are NaN (unobserved)."""
     grid = pd.Series(z, index=years).reindex(range(years[0], years[-1] + 1))
-    res = UnobservedComponents(grid.to_numpy(), level="local linear trend").fit(
+    res = _lazy("UnobservedComponents")(grid.to_numpy(), level="local linear trend").fit(
         disp=False, method="nm", maxiter=_LLT_MAXITER)
     params = np.asarray(res.params, dtype=float)
     if not res.mle_retvals.get("converged", False):

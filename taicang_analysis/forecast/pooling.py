@@ -8,7 +8,7 @@ weight to the other (`pool_weights`).  ``spread`` widens the pooled draws around
 their median on the log/logit scale: one factor, or a `Calibration` by pool
 type and horizon that the backtest fits on rolling origins.
 
-Owns: `Pool`, `Calibration`, `CalibrationCell`, `pool_type_of`, `pool_weights`,
+Owns: `Pool`, `Calibration`, `CalibrationCell`, `pool_type_of`, `pool_type_from_counts`, `pool_weights`,
 `pool_draws`, `widen`.  May import: ``forecast.models``; numpy, pandas.
 """
 
@@ -48,6 +48,16 @@ def pool_type_of(member_names) -> str:
     if refs == len(names):
         return "reference_only"
     return "with_reference" if refs else "own_models_only"
+
+
+def pool_type_from_counts(n_own: int, n_references: int) -> str:
+    """The pool type from how many members are the series' own models and how many reference classes
+    (typed: the caller knows which list each member came from)."""
+    if n_own + n_references <= 0:
+        raise ValueError("a pool without members has no pool type")
+    if not n_own:
+        return "reference_only"
+    return "with_reference" if n_references else "own_models_only"
 
 
 @dataclass(frozen=True)
@@ -249,20 +259,25 @@ class Pool:
             raise ValueError(f"pool.spread must be > 0 and finite, got {self.spread}")
 
 
-def spread_factors(spread: float | Calibration, member_names, years, latest_year: int) -> np.ndarray:
-    """The widening factor for each of ``years`` of a pool of ``member_names`` (see `Calibration`)."""
+def spread_factors(spread: float | Calibration, member_names, years, latest_year: int, *,
+                   pool_type: str | None = None) -> np.ndarray:
+    """The widening factor for each of ``years`` of a pool of ``member_names`` (see `Calibration`);
+    ``pool_type`` given: used instead of reading the members' names."""
     years = [int(y) for y in years]
     if isinstance(spread, Calibration):
-        return spread.factors(pool_type_of(member_names), [y - int(latest_year) for y in years])
+        ptype = pool_type if pool_type is not None else pool_type_of(member_names)
+        return spread.factors(ptype, [y - int(latest_year) for y in years])
     return np.full(len(years), float(spread))
 
 
 def pool_draws(members: list[tuple[object, float]], n_draws: int, spread: float | Calibration, kind: str,
-          bounds: tuple[float, float] | None, latest_year: int | None = None) -> models.Forecast:
+          bounds: tuple[float, float] | None, latest_year: int | None = None, *,
+          pool_type: str | None = None) -> models.Forecast:
     """Mixture of member paths: member i contributes round(w_i * n) whole paths; then widened by ``spread``.
 
     With a `Calibration`, ``latest_year`` (the latest observed year) gives each
-    year's horizon.
+    year's horizon and ``pool_type`` (`pool_type_from_counts`; None: read from
+    the members' names) its factors.
     """
     weights = np.array([w for _, w in members], dtype=float)
     counts = np.floor(weights / weights.sum() * n_draws).astype(int)
@@ -275,8 +290,9 @@ def pool_draws(members: list[tuple[object, float]], n_draws: int, spread: float 
     if isinstance(spread, Calibration):
         if latest_year is None:
             raise ValueError("a Calibration needs the latest observed year to know each year's horizon")
-        factors = spread_factors(spread, [m.model for m, _ in members], years, latest_year)
-        notes += (f"; spread calibrated for a {pool_type_of(m.model for m, _ in members)} pool: "
+        ptype = pool_type if pool_type is not None else pool_type_of(m.model for m, _ in members)
+        factors = spread_factors(spread, [m.model for m, _ in members], years, latest_year, pool_type=ptype)
+        notes += (f"; spread calibrated for a {ptype} pool: "
                   + ", ".join(f"{y} (h={y - latest_year}) x{f:.3g}" for y, f in zip(years, factors, strict=True)))
     else:
         factors = float(spread)

@@ -21,11 +21,10 @@ def fmt(value: float | None, digits: int = 2) -> str:
     return text if text != "-0" else "0"
 
 
-def target_table(targets: pd.DataFrame, known: pd.DataFrame, *, region: str = "Taicang",
-                 target_year: int = 2025) -> pd.DataFrame:
-    """One row per target of the plan with its latest published value (or a plain gap)."""
-    sel = targets[(targets["region"] == region) & (targets["target_year"] == target_year)]
-    sel = sel.sort_values("source_ref", key=lambda s: s.str.extract(r"/(\d+)$")[0].astype(int))
+def target_table(plan_targets: pd.DataFrame, known: pd.DataFrame, *, region: str) -> pd.DataFrame:
+    """One row per target (``plans.plan_targets``: the plan's rows in its table's order) with the
+    region's latest published value in ``known`` (or a plain gap)."""
+    sel = plan_targets
     own = known[(known["collection"] == "observations") & (known["region"] == region)]
     rows = []
     for _, t in sel.iterrows():
@@ -41,17 +40,18 @@ def target_table(targets: pd.DataFrame, known: pd.DataFrame, *, region: str = "T
             latest, year = float(last["value"]), int(last["year"])
             source = f"{last['document']} ({last['publisher']}, published {last['published']}; {last['status']})"
         rows.append({
-            "indicator": t["indicator"], "name": ind.name_en, "unit": ind.unit,
+            "indicator": t["indicator"], "name": ind.name_en, "name_zh": ind.name_zh, "unit": ind.unit,
+            "target_year": int(t["target_year"]),
             "target": f"{COMPARATOR_WORDS[t['comparator']]} {t['target_printed']}", "target_value": t["target"],
             "latest": latest, "latest_year": year, "source": source, "target_ref": t["source_ref"],
         })
     return pd.DataFrame(rows)
 
 
-def render_target_table(table: pd.DataFrame) -> str:
+def render_target_table(table: pd.DataFrame, target_year: int) -> str:
     lines = []
     width = max(len(i) for i in table["indicator"]) if len(table) else 10
-    lines.append(f"{'indicator':<{width}}  {'2025 target':>14}  {'latest':>10}  {'year':>4}  source")
+    lines.append(f"{'indicator':<{width}}  {f'{target_year} target':>14}  {'latest':>10}  {'year':>4}  source")
     for _, r in table.iterrows():
         latest = fmt(r["latest"]) if r["latest"] is not None and not pd.isna(r["latest"]) else "—"
         year = str(int(r["latest_year"])) if r["latest_year"] is not None and not pd.isna(r["latest_year"]) else "—"
@@ -121,21 +121,50 @@ def render_assessment(a, requirement=None, name: str | None = None, alternatives
         lines.append(f"  earliest year reached: median {e['median'] or 'not by ' + str(e['searched_until'])}, "
                      f"plausible range {e['earliest_plausible'] or '—'} to "
                      f"{e['latest_plausible'] or 'after ' + str(e['searched_until'])}")
-    if requirement is not None:
-        r = requirement
-        lines.append(f"  what it takes: with {r.denominator} growing {_pct(r.denominator_growth)} "
-                     f"({r.denominator_growth_basis}), {r.numerator} must grow {_pct(r.required_numerator_growth)} "
-                     f"from {r.latest_year} to {r.target_year}"
-                     + (f" (from {fmt(r.numerator_latest)} to {fmt(r.numerator_target)} {registry.get(r.numerator).unit})"
-                        if r.numerator_latest else "")
-                     + (f"; {r.note}" if r.note else ""))
-        for alt in alternatives:
-            lines.append(f"    at a stated {alt.denominator} growth of {alt.denominator_growth:.0%}/yr: {alt.numerator} "
-                         f"must grow {_pct(alt.required_numerator_growth)}")
+    lines.extend(requirement_lines(requirement, alternatives))
     for note in d["notes"]:
         lines.append(f"  note: {note}")
     if d["not_computed"]:
         lines.append("  not computed: " + "; ".join(d["not_computed"]))
+    return "\n".join(lines)
+
+
+def requirement_lines(requirement, alternatives=()) -> list[str]:
+    """What a ratio target takes (`scenarios.Requirement`), as the lines `render_assessment` prints."""
+    if requirement is None:
+        return []
+    r = requirement
+    lines = [f"  what it takes: with {r.denominator} growing {_pct(r.denominator_growth)} "
+             f"({r.denominator_growth_basis}), {r.numerator} must grow {_pct(r.required_numerator_growth)} "
+             f"from {r.latest_year} to {r.target_year}"
+             + (f" (from {fmt(r.numerator_latest)} to {fmt(r.numerator_target)} {registry.get(r.numerator).unit})"
+                if r.numerator_latest else "")
+             + (f"; {r.note}" if r.note else "")]
+    for alt in alternatives:
+        lines.append(f"    at a stated {alt.denominator} growth of {alt.denominator_growth:.0%}/yr: {alt.numerator} "
+                     f"must grow {_pct(alt.required_numerator_growth)}")
+    return lines
+
+
+def scenario_line(sc, target_year: int) -> str:
+    """One sentence for a user-set scenario (`scenarios.Scenario`)."""
+    p = "—" if sc.probability is None else f"{sc.probability:.0%}"
+    return (f"scenario: numerator +{sc.numerator_growth:.1%}/yr, denominator +{sc.denominator_growth:.1%}/yr "
+            f"→ {sc.value_in_target_year:.2f} in {target_year}; P(met) {p} ({sc.probability_basis})")
+
+
+def render_revisions(rev: pd.DataFrame) -> str:
+    """Figures published more than once with different values, grouped by figure."""
+    if rev.empty:
+        return "no figure has been published with different values"
+    lines = []
+    for key, group in rev.groupby(["collection", "region", "indicator", "year"], sort=True):
+        lines.append(f"{key[1]} {key[2]} {key[3]} ({key[0]}):")
+        for _, r in group.iterrows():
+            current = pd.isna(r["valid_to"]) or r["valid_to"] == ""  # no later figure: current
+            until = " (current)" if current else f" until {r['valid_to']}"
+            lines.append(f"  {r['value_printed']:>10} {r['unit_printed']:<6} {r['status']:<11} published "
+                         f"{r['published']}{until} — {r['document']}")
     return "\n".join(lines)
 
 
@@ -145,23 +174,27 @@ def registry_unit(a) -> str:
     return "pp" if unit == "%" else unit
 
 
-def assessment_table(assessments, names: dict[str, str] | None = None) -> pd.DataFrame:
-    """One row per assessment: the brief's summary table."""
+def assessment_table(assessments, related: dict[str, tuple[str, ...]] | None = None) -> pd.DataFrame:
+    """One row per assessment: the brief's summary table.  ``related``: indicator -> related
+    definitions the region publishes (named where the indicator itself is not published)."""
+    related = related or {}
     rows = []
     for a in assessments:
         d = a.to_dict()
         latest = d["latest"] or {}
         proj = d["projection"] or {}
+        rel = related.get(a.indicator, ()) if not d["n_obs"] else ()  # named where nothing is published
         rows.append({
             "indicator": a.indicator, "target": f"{COMPARATOR_WORDS[d['target']['comparator']]} {fmt(d['target']['value'])}",
+            "target_year": d["target"]["year"],
             "latest": fmt(latest.get("value")), "year": latest.get("year"), "n_obs": d["n_obs"],
             "status": d["status"],
             "probability": None if d["probability"] is None else round(d["probability"], 3),
-            "median_2025": None if not proj else round(proj["median"], 3),
+            "median": None if not proj else round(proj["median"], 3),
             "interval": "" if not proj else f"[{fmt(proj['lower'])}, {fmt(proj['upper'])}]",
             "why_not": "" if d["probability"] is not None else "; ".join(
-                [d["probability_reason"]] + [n.split(" — ")[0] + " — not substituted" for n in d["notes"]
-                                             if n.startswith("published under a different")]),
+                [d["probability_reason"]]
+                + ([f"published under a different definition: {', '.join(rel)} — not substituted"] if rel else [])),
         })
     return pd.DataFrame(rows)
 
@@ -171,7 +204,7 @@ def render_assessment_table(table: pd.DataFrame) -> str:
     for _, r in table.iterrows():
         prob = "—" if r["probability"] is None or pd.isna(r["probability"]) else f"{r['probability']:.0%}"
         year = "—" if r["year"] is None or pd.isna(r["year"]) else str(int(r["year"]))
-        proj = "" if not r["interval"] else f"2025 median {fmt(r['median_2025'])} {r['interval']}"
+        proj = "" if not r["interval"] else f"{r['target_year']} median {fmt(r['median'])} {r['interval']}"
         why = f"  [{r['why_not']}]" if r["why_not"] else ""
         lines.append(f"  {r['indicator']:<38} {r['target']:>8}  latest {r['latest']:>6} ({year}, n={r['n_obs']})  "
                      f"{r['status']:<20} P(met) {prob:>4}  {proj}{why}")

@@ -31,14 +31,15 @@ draws: int = 10000  # predictive draws per model
 seed: int = 0  # seed of every random draw
 
 # %%
+import taicang_analysis as ta
 from taicang_analysis.present import figures
 from taicang_analysis.present import notebook_support as nb
 
-tables = nb.load()
-params = nb.check_parameters(tables, as_of=as_of, since=since, reference=reference, draws=draws, seed=seed)
+study = ta.Study(as_of=as_of, draws=draws, seed=seed)
+params = nb.check_parameters(study, as_of=as_of, since=since, reference=reference)
 
 # %%
-assessments = nb.plan_assessments(tables, as_of=params["as_of"], reference=reference, draws=draws, seed=seed)
+assessments = nb.plan_assessments(study, reference=reference)
 table = nb.plan_table(assessments)
 
 # %% [markdown]
@@ -68,7 +69,7 @@ figures.fan_grid(nb.with_observations(assessments), ncols=2);
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(nb.gaps(tables, as_of=params["as_of"]).to_string())
+print(nb.gaps(study).to_string())
 
 # %% [markdown]
 # ## What changed since the previous as-of date
@@ -76,10 +77,10 @@ print(nb.gaps(tables, as_of=params["as_of"]).to_string())
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(nb.new_figures(tables, since=params["since"], as_of=params["as_of"]).to_string())
+print(nb.new_figures(study, since=since).to_string())
 
 # %%
-before = nb.plan_assessments(tables, as_of=params["since"], reference=reference, draws=draws, seed=seed)
+before = nb.plan_assessments(ta.Study(as_of=since, draws=draws, seed=seed), reference=reference)
 
 # %%
 # NBVAL_CHECK_OUTPUT

@@ -32,11 +32,12 @@ as_of: "Optional[str]" = None  # "YYYY-MM-DD" or a year: only what was published
 # stops here with the library's message.
 
 # %%
+import taicang_analysis as ta
 from taicang_analysis.present import figures
 from taicang_analysis.present import notebook_support as nb
 
-tables = nb.load()
-params = nb.check_parameters(tables, region=region, as_of=as_of)
+study = ta.Study(as_of=as_of)
+params = nb.check_parameters(study, region=region)
 
 # %% [markdown]
 # ## Coverage: indicator × year
@@ -44,14 +45,14 @@ params = nb.check_parameters(tables, region=region, as_of=as_of)
 # no figure. Rows without any cell are plan indicators with nothing published.
 
 # %%
-figures.coverage_heatmap(nb.coverage(tables, region=region, as_of=params["as_of"]));
+figures.coverage_heatmap(nb.coverage(study, region=region));
 
 # %% [markdown]
 # ## Every published value, with its source
 
 # %%
 # NBVAL_CHECK_OUTPUT
-published = nb.published_values(tables, region=region, as_of=params["as_of"])
+published = nb.published_values(study, region=region)
 print(published.round(3).to_string())
 
 # %% [markdown]
@@ -68,7 +69,7 @@ print(published.groupby(["status", "qualifier"]).size().to_string())
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(nb.revisions(tables, region=region).round(3).to_string())
+print(nb.revisions(study, region=region).round(3).to_string())
 
 # %% [markdown]
 # ## Definition breaks (口径)
@@ -77,7 +78,7 @@ print(nb.revisions(tables, region=region).round(3).to_string())
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(nb.definition_breaks(tables, region=region).to_string())
+print(nb.definition_breaks(study, region=region).to_string())
 
 # %% [markdown]
 # ## Gaps: plan targets with no published value
@@ -85,4 +86,4 @@ print(nb.definition_breaks(tables, region=region).to_string())
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(nb.gaps(tables, region=region, as_of=params["as_of"]).to_string())
+print(nb.gaps(study, region=region).to_string())

@@ -32,45 +32,39 @@ draws: int = 10000  # predictive draws per model
 seed: int = 0  # seed of every random draw
 until: "Optional[int]" = None  # last year of the fan; None: the target year
 denominator_growth: "Optional[float]" = None  # growth per year of the ratio's denominator (e.g. GDP) as a fraction; None: observed
-calibration: "Optional[str]" = "none"  # "none": uncalibrated spread; None: the backtest's calibration (`make backtest`) if fitted
+calibration: str = "auto"  # "auto": the backtest's calibration (`make backtest`) if fitted, else uncalibrated; "none": uncalibrated
 
 # %% [markdown]
 # The parameters are checked first: an unknown indicator, a bad date or a target outside the
 # indicator's bounds stops here with the library's message.
 
 # %%
+import taicang_analysis as ta
 from taicang_analysis.present import figures
 from taicang_analysis.present import notebook_support as nb
-from taicang_analysis.present import text
 
-tables = nb.load()
-params = nb.check_parameters(tables, indicator=indicator, as_of=as_of, target=target, reference=reference,
-                             draws=draws, seed=seed, until=until, denominator_growth=denominator_growth,
-                             calibration=calibration)
+study = ta.Study(as_of=as_of, calibration=calibration, draws=draws, seed=seed)
+params = nb.check_parameters(study, indicator=indicator, target=target, reference=reference, until=until,
+                             denominator_growth=denominator_growth)
 
 # %% [markdown]
 # ## The published series and where each value comes from
 
 # %%
-# NBVAL_CHECK_OUTPUT
-print(nb.provenance(tables, indicator, as_of=params["as_of"]).to_string())
+print(study.series(indicator).round(3).to_string())
 
 # %% [markdown]
 # ## The assessment
 # Grades as statistical offices compute them (Eurostat's rate ratio on the short- and long-term
 # windows, the UN's projected gap, the time-proportional check), each model's projection, the pooled
-# projection, the probability of meeting the target, and what it would take.
+# projection, the probability of meeting the target, what it would take, and which spread applied.
 
 # %%
-assessment, spread_basis = nb.assess(tables, indicator, as_of=params["as_of"], target=target,
-                                     reference=reference, draws=draws, seed=seed, calibration=calibration)
-requirement, alternatives, why_not = nb.what_it_takes(tables, assessment, as_of=params["as_of"],
-                                                      denominator_growth=denominator_growth)
+assessment = study.assess(indicator, target=target, reference=reference, denominator_growth=denominator_growth)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(text.render_assessment(assessment, requirement, indicator, alternatives))
-print(f"pool: {spread_basis}")
+print(assessment.summary())
 
 # %% [markdown]
 # ## The picture
@@ -82,20 +76,9 @@ print(f"pool: {spread_basis}")
 figures.plot_assessment(assessment, until=until);
 
 # %% [markdown]
-# ## The probability and its basis
-
-# %%
-# NBVAL_CHECK_OUTPUT
-print(f"P(target met in {assessment.target.year}) = "
-      f"{'—' if assessment.probability is None else format(assessment.probability, '.1%')}")
-print(f"basis: {assessment.probability_reason}")
-print(f"grade: {assessment.status} ({assessment.status_basis})")
-
-# %% [markdown]
 # ## What it would take
 # For a ratio (R&D spending over GDP, high-tech over above-scale output), the growth its numerator
 # needs at the denominator's observed growth, and at stated growths.
 
 # %%
-# NBVAL_CHECK_OUTPUT
-print(nb.requirements_table(requirement, alternatives, why_not).to_string())
+print(nb.requirements_table(assessment).to_string())

@@ -31,11 +31,12 @@ highlight: str = "Taicang"  # region drawn bold
 as_of: "Optional[str]" = None  # "YYYY-MM-DD" or a year: only what was published by then; None: everything
 
 # %%
+import taicang_analysis as ta
 from taicang_analysis.present import figures
 from taicang_analysis.present import notebook_support as nb
 
-tables = nb.load()
-params = nb.check_parameters(tables, indicators=indicators, regions=regions, highlight=highlight, as_of=as_of)
+study = ta.Study(as_of=as_of)
+params = nb.check_parameters(study, indicators=indicators, regions=regions, highlight=highlight)
 
 # %% [markdown]
 # ## Who publishes what, on which definition
@@ -43,7 +44,7 @@ params = nb.check_parameters(tables, indicators=indicators, regions=regions, hig
 # the region is not drawn on that panel).
 
 # %%
-panel = nb.peer_panel(tables, indicators=indicators, regions=regions, as_of=params["as_of"])
+panel = nb.peer_panel(study, indicators=indicators, regions=regions)
 
 # %%
 # NBVAL_CHECK_OUTPUT

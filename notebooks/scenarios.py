@@ -36,13 +36,14 @@ draws: int = 10000  # predictive draws per model
 seed: int = 0  # seed of every random draw
 
 # %%
+import taicang_analysis as ta
 from taicang_analysis.present import figures
 from taicang_analysis.present import notebook_support as nb
 from taicang_analysis.present import widgets
 
-tables = nb.load()
-params = nb.check_parameters(tables, indicator=indicator, numerator_growth=numerator_growth,
-                             denominator_growth=denominator_growth, as_of=as_of, draws=draws, seed=seed)
+study = ta.Study(as_of=as_of, draws=draws, seed=seed)
+params = nb.check_parameters(study, indicator=indicator, numerator_growth=numerator_growth,
+                             denominator_growth=denominator_growth)
 
 # %% [markdown]
 # ## Which ratios a scenario can start from
@@ -52,13 +53,13 @@ params = nb.check_parameters(tables, indicator=indicator, numerator_growth=numer
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(nb.scenario_readiness(tables, as_of=params["as_of"]).to_string())
+print(nb.scenario_readiness(study).to_string())
 
 # %% [markdown]
 # ## The assessment the scenario moves
 
 # %%
-assessment, spread_basis = nb.assess(tables, indicator, as_of=params["as_of"], draws=draws, seed=seed)
+assessment = study.assess(indicator)
 
 # %% [markdown]
 # ## The scenario

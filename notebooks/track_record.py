@@ -33,11 +33,12 @@ panel: str = "all"  # rolling-origin panel whose interval coverage is shown: "al
 level: int = 80  # central interval whose coverage is checked: 80 or 95
 
 # %%
+import taicang_analysis as ta
 from taicang_analysis.present import figures
 from taicang_analysis.present import notebook_support as nb
 
 params = nb.check_parameters(case_set=case_set, worst=worst, panel=panel, level=level)
-backtest = nb.backtest_tables()
+backtest = nb.backtest_tables(ta.Study().processed_dir)
 print(backtest.message)
 
 # %% [markdown]

@@ -158,6 +158,7 @@ def test_jupytext_config_filters_run_metadata():
 
 # -- the checks the notebooks call first ----------------------------------------------------
 
+from taicang_analysis.assessment.inputs import InputError  # noqa: E402
 from taicang_analysis.present import notebook_support as support  # noqa: E402
 
 
@@ -177,12 +178,12 @@ from taicang_analysis.present import notebook_support as support  # noqa: E402
     ({"as_of": "2021-06-30", "since": "2022-01-01"}, "since"),
 ])
 def test_bad_parameters_fail_naming_the_parameter(params, named):
-    with pytest.raises(ValueError, match=rf"parameter {named} = "):
+    with pytest.raises(InputError, match=rf"^{named}="):
         support.check_parameters(**params)
 
 
 def test_unknown_parameter_is_refused():
-    with pytest.raises(ValueError, match="unknown parameter 'indicatr'"):
+    with pytest.raises(InputError, match="^indicatr='rd_intensity': unknown parameter"):
         support.check_parameters(indicatr="rd_intensity")
 
 

@@ -67,6 +67,7 @@ def fan_data(a, *, levels=DEFAULT_LEVELS, until: int | None = None) -> pd.DataFr
     the target year; never beyond the pooled draws).  Empty when there is no
     pooled projection (or no observation to start it from).
     """
+    a = getattr(a, "assessment", a)  # a front-door result wraps the engine's Assessment
     pooled, obs = a.pooled, a.observations
     if pooled is None or obs.empty:
         return pd.DataFrame()
@@ -94,6 +95,7 @@ def plot_assessment(a, ax=None, *, levels=DEFAULT_LEVELS, until: int | None = No
     ``until`` extends the fan past the target year (e.g. ``until=2030``);
     by default it stops at the target year.
     """
+    a = getattr(a, "assessment", a)  # a front-door result wraps the engine's Assessment
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
     obs = a.observations
@@ -132,7 +134,8 @@ def fan_grid(assessments, *, ncols: int = 3, levels=DEFAULT_LEVELS, until: int |
 
     Each panel has its own y scale (units differ); one legend for the figure.
     """
-    items = list(assessments.items()) if isinstance(assessments, Mapping) else [(a.indicator, a) for a in assessments]
+    items = (list(assessments.items()) if isinstance(assessments, Mapping)
+             else [(getattr(a, "assessment", a).indicator, a) for a in assessments])
     if not items:
         raise ValueError("fan_grid needs at least one assessment")
     ncols = max(1, min(ncols, len(items)))
@@ -188,7 +191,7 @@ def coverage_heatmap(coverage: pd.DataFrame, ax=None, *, years=None, annotate: b
     """
     frame = coverage.copy()
     frame["category"] = [coverage_category(s, q) for s, q in zip(frame["status"], frame["qualifier"], strict=True)]
-    frame["year"] = pd.to_numeric(frame["year"].replace("", None), errors="coerce")  # "" = nothing published
+    frame["year"] = pd.to_numeric(frame["year"].astype("string").replace("", pd.NA), errors="coerce")  # empty: nothing published
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
     published = frame[frame["year"].notna() & (frame["category"] != "no value")].copy()
     published["year"] = published["year"].astype(int)
@@ -363,6 +366,7 @@ SCENARIO = "#6a1b9a"  # a user-set what-if path: purple
 @style.styled
 def plot_scenario(a, scenario, ax=None, *, levels=DEFAULT_LEVELS, until: int | None = None):
     """The assessment's fan with a what-if path (`assessment.scenarios.Scenario`) drawn over it."""
+    scenario = getattr(scenario, "scenario", scenario)  # a front-door ScenarioResult wraps the engine's Scenario
     ax = plot_assessment(a, ax=ax, levels=levels, until=until, legend=False)
     path = scenario.path
     ax.plot(path.index, path.to_numpy(dtype=float), "-", color=SCENARIO, linewidth=2,

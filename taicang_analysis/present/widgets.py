@@ -56,6 +56,7 @@ class ScenarioExplorer:
 
 def summary_text(a, s) -> str:
     """One line: the path's value in the target year, P(met) on it, and the numerator growth the target needs."""
+    a, s = getattr(a, "assessment", a), getattr(s, "scenario", s)
     num, den, _ = scenarios.DECOMPOSITIONS[a.indicator]
     unit = registry.get(a.indicator).unit
     latest = float(a.observations.iloc[-1])
@@ -68,7 +69,11 @@ def summary_text(a, s) -> str:
 
 
 def scenario_explorer(a, *, numerator_growth: float, denominator_growth: float) -> ScenarioExplorer:
-    """Sliders for the numerator's and the denominator's growth of a ratio target, already computed once."""
+    """Sliders for the numerator's and the denominator's growth of a ratio target, already computed once.
+
+    ``a``: an `Assessment` or a front-door result (``ta.Study().assess(...)``).
+    """
+    a = getattr(a, "assessment", a)
     if a.indicator not in scenarios.DECOMPOSITIONS:
         raise ValueError(f"{a.indicator} is not a ratio with published components; scenarios exist for "
                          f"{', '.join(scenarios.DECOMPOSITIONS)}")

@@ -67,3 +67,18 @@ def test_io_resolves_at_call_time(tmp_path, monkeypatch):
     monkeypatch.setenv(paths.ENV_VAR, str(tmp_path / "gone"))
     with pytest.raises(paths.DataDirError):
         io.read_raw()
+
+
+def test_the_directory_constants_follow_the_environment_and_survive_a_monkeypatch(tmp_path, monkeypatch):
+    """io.PROCESSED_DIR is one lazy object: patching and restoring it never pins the directory of the moment."""
+    first, second = _data(tmp_path / "first"), _data(tmp_path / "second")
+    monkeypatch.setenv(paths.ENV_VAR, str(first))
+    assert io.PROCESSED_DIR == first.resolve() / "processed" and io.RAW_DIR / "x" == first.resolve() / "raw" / "x"
+    assert io.processed_folder() == first.resolve() / "processed"
+    with monkeypatch.context() as mp:
+        mp.setattr(io, "PROCESSED_DIR", second / "elsewhere")
+        io.write_tables_atomically({"t.csv": b"a\n1\n"})  # the default follows the patched constant
+        assert (second / "elsewhere" / "t.csv").exists()
+    monkeypatch.setenv(paths.ENV_VAR, str(second))
+    assert io.PROCESSED_DIR == second.resolve() / "processed"  # restored, still lazy
+    assert str(io.RAW_DIR) == str(second.resolve() / "raw")

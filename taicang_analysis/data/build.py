@@ -29,8 +29,10 @@ PLAN_NAMES = {
     "table1": ("太仓市“十三五”科技发展规划 (as reported in Table 1 of the 14th plan)", 2016),
     "table2": ("太仓市“十四五”科技创新规划 Table 2", 2021),
 }
-# The typed id of each table's plan (column ``plan_id`` of targets.csv); decisions read these, never names.
-PLAN_IDS = {"table1": "taicang_13th_st_plan", "table2": "taicang_14th_st_plan"}
+# The typed id of the plan that set each table's targets (column ``plan_id`` of targets.csv, with the table's
+# ``row``); decisions read these, never names.  Table 2 is the 14th plan's own (the id of
+# ``assessment.plans.PLANS``); Table 1 reports the 13th plan's 2020 targets.
+PLAN_IDS = {"table1": "taicang_13th_st", "table2": "taicang_14th_st"}
 _META_REQUIRED = ("publisher", "document", "published", "published_basis")
 
 

@@ -9,7 +9,7 @@ schema (`schema`): typed columns, or an error naming what does not match.
 Where ``data/`` is comes from `paths` at call time (argument, then
 ``TAICANG_DATA_DIR``, then the working directory, then the source tree).
 ``RAW_DIR``, ``PROCESSED_DIR`` and ``PROJECT_ROOT`` are still attributes of
-this module for callers that use them, resolved on each access.
+this module for callers that use them, resolved on each use.
 """
 
 from __future__ import annotations
@@ -28,15 +28,22 @@ import pandas as pd
 from . import paths, schema
 
 
-def __getattr__(name: str):
-    """``RAW_DIR``, ``PROCESSED_DIR``, ``PROJECT_ROOT``: resolved by `paths` on each access."""
-    if name == "RAW_DIR":
-        return paths.raw_dir()
-    if name == "PROCESSED_DIR":
-        return paths.processed_dir()
-    if name == "PROJECT_ROOT":
-        return paths.data_dir().parent
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# Defaults, looked up at use (`paths.LazyDir`); assigning a Path to one (e.g. a test's monkeypatch)
+# makes every default of this module use it.
+RAW_DIR = paths.LazyDir(paths.raw_dir, "RAW_DIR")
+PROCESSED_DIR = paths.LazyDir(paths.processed_dir, "PROCESSED_DIR")
+PROJECT_ROOT = paths.LazyDir(lambda: paths.data_dir().parent, "PROJECT_ROOT")
+
+
+def _dir(explicit, default) -> Path:
+    if explicit is not None:
+        return Path(explicit)
+    return default.path() if isinstance(default, paths.LazyDir) else Path(default)
+
+
+def processed_folder(explicit=None) -> Path:
+    """``explicit`` or this module's ``PROCESSED_DIR`` as a `Path`, now."""
+    return _dir(explicit, PROCESSED_DIR)
 
 
 # collection name -> folder under data/raw holding observation CSVs of that collection
@@ -102,8 +109,8 @@ def read_csv_text(path: Path, rel: str) -> pd.DataFrame:
 
 
 def read_raw(raw_dir: Path | None = None) -> RawInputs:
-    """Everything under ``raw_dir`` (default: `paths.raw_dir`)."""
-    raw_dir = paths.raw_dir() if raw_dir is None else Path(raw_dir)
+    """Everything under ``raw_dir`` (default: ``RAW_DIR``, i.e. `paths.raw_dir`)."""
+    raw_dir = _dir(raw_dir, RAW_DIR)
     if not raw_dir.is_dir():
         raise RawFileError(f"{raw_dir}: no such raw data folder")
     inputs = RawInputs()
@@ -141,9 +148,9 @@ def read_csv_bytes_as_text(payload: bytes) -> pd.DataFrame:
 
 
 def write_tables_atomically(tables: dict[str, bytes], out_dir: Path | None = None) -> list[Path]:
-    """Write every table to a temp file in ``out_dir`` (default: `paths.processed_dir`) first,
+    """Write every table to a temp file in ``out_dir`` (default: ``PROCESSED_DIR``) first,
     then move all into place."""
-    out_dir = paths.processed_dir() if out_dir is None else Path(out_dir)
+    out_dir = _dir(out_dir, PROCESSED_DIR)
     out_dir.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[str, Path]] = []
     try:
@@ -169,7 +176,7 @@ def write_tables_atomically(tables: dict[str, bytes], out_dir: Path | None = Non
 def read_processed(name: str, processed_dir: Path | None = None) -> pd.DataFrame:
     """A processed table, typed by its schema (`schema.TABLES`).
 
-    ``processed_dir`` defaults to `paths.processed_dir`.  A file that is not
+    ``processed_dir`` defaults to ``PROCESSED_DIR`` (`paths.processed_dir`).  A file that is not
     declared in the schema (e.g. a researcher's own calibration table) is
     read with pandas' defaults: numbers as numbers, empty cells as NaN.
 
@@ -180,7 +187,7 @@ def read_processed(name: str, processed_dir: Path | None = None) -> pd.DataFrame
     schema.SchemaError
         If a declared file does not match its schema (naming line, column, value).
     """
-    path = (paths.processed_dir() if processed_dir is None else Path(processed_dir)) / name
+    path = _dir(processed_dir, PROCESSED_DIR) / name
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist: run `make data` (python -m taicang_analysis data) first")
     if name not in schema.TABLES:

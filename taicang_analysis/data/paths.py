@@ -26,7 +26,7 @@ ENV_VAR = "TAICANG_DATA_DIR"
 RAW = "raw"
 PROCESSED = "processed"
 
-__all__ = ["ENV_VAR", "DataDirError", "data_dir", "raw_dir", "processed_dir", "source_tree_data_dir"]
+__all__ = ["ENV_VAR", "DataDirError", "LazyDir", "data_dir", "raw_dir", "processed_dir", "source_tree_data_dir"]
 
 
 class DataDirError(ValueError):
@@ -88,3 +88,43 @@ def raw_dir(explicit_data_dir=None, **kw) -> Path:
 def processed_dir(explicit_data_dir=None, **kw) -> Path:
     """``<data dir>/processed`` (created by the build when missing)."""
     return data_dir(explicit_data_dir, **kw) / PROCESSED
+
+
+class LazyDir(os.PathLike):
+    """A directory constant that is looked up each time it is used (``io.PROCESSED_DIR``).
+
+    Behaves like the `Path` it resolves to (``/``, ``exists()``, ``glob()``,
+    ``str()``, ``os.fspath``, ``==``).  Being one unchanging object, it can be
+    monkeypatched and restored without pinning the directory of the moment.
+    """
+
+    def __init__(self, resolve, label: str):
+        self._resolve, self._label = resolve, label
+
+    def path(self) -> Path:
+        return self._resolve()
+
+    def __fspath__(self) -> str:
+        return str(self._resolve())
+
+    def __str__(self) -> str:
+        return str(self._resolve())
+
+    def __repr__(self) -> str:
+        return f"<{self._label}: resolved at use, now {self.__fspath__()}>"
+
+    def __truediv__(self, other) -> Path:
+        return self._resolve() / other
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, (str, os.PathLike)):
+            return self._resolve() == Path(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._resolve())
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._resolve(), name)

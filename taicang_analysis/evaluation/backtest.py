@@ -1495,9 +1495,9 @@ def _differences(stored: dict | None, key: dict, calibration_bytes: bytes | None
 
 
 def _stored(processed_dir) -> tuple[dict | None, bytes | None]:
-    from ..data import io, paths
+    from ..data import io
 
-    folder = paths.processed_dir() if processed_dir is None else processed_dir
+    folder = io.processed_folder(processed_dir)
     return io.read_json(folder / CALIBRATION_KEY_FILE), io.read_bytes(folder / plan_assessment.CALIBRATION_FILE)
 
 
@@ -1546,9 +1546,9 @@ def ensure_calibration(observations: pd.DataFrame, targets: pd.DataFrame, *, pro
     (Calibration, CalibrationStatus)
         ``str(status)`` is "reused (key …)" or "refitted because <what changed> (key …)".
     """
-    from ..data import io, paths
+    from ..data import io
 
-    folder = paths.processed_dir() if processed_dir is None else processed_dir
+    folder = io.processed_folder(processed_dir)
     settings = dict(n_draws=n_draws, rolling_draws=rolling_draws, origin_step=origin_step, min_obs=min_obs,
                     seed=seed, level=level)
     status = calibration_is_current(observations, targets, processed_dir=folder, **settings)

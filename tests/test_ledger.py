@@ -1,0 +1,87 @@
+"""The forecast ledger: open targets, append-only recording that never duplicates, scoring once outcomes appear."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from taicang_analysis.data import io
+from taicang_analysis.evaluation import ledger
+
+
+def _processed():
+    try:
+        return io.read_processed("observations.csv"), io.read_processed("targets.csv")
+    except FileNotFoundError:
+        pytest.skip("data/processed not built (python -m taicang_analysis data)")
+
+
+def test_open_targets_are_those_after_the_indicators_latest_year():
+    obs = pd.DataFrame({"indicator": ["x", "x", "y"], "year": [2020, 2023, 2010], "value": [1.0, 2.0, np.nan]})
+    targets = pd.DataFrame({"indicator": ["x", "x", "y", "z"], "target_year": [2023, 2025, 2015, 2030],
+                            "source_ref": ["a", "b", "c", "d"]})
+    # x: 2023 published -> 2023 closed, 2025 open; y: no published value -> open; z: unknown -> open
+    assert ledger.open_targets(obs, targets)["source_ref"].tolist() == ["b", "c", "d"]
+
+
+def test_new_rows_skip_known_keys():
+    cols = list(ledger.LEDGER_COLUMNS)
+    old = pd.DataFrame([dict.fromkeys(cols, "") | {"case_id": "a", "method": "pool", "inputs_hash": "h1"}])
+    cand = pd.DataFrame([dict.fromkeys(cols, "") | {"case_id": "a", "method": "pool", "inputs_hash": "h1"},
+                         dict.fromkeys(cols, "") | {"case_id": "a", "method": "pool", "inputs_hash": "h2"},
+                         dict.fromkeys(cols, "") | {"case_id": "b", "method": "pool", "inputs_hash": "h1"}])
+    assert ledger.new_rows(old, cand)[["case_id", "inputs_hash"]].values.tolist() == [["a", "h2"], ["b", "h1"]]
+    assert len(ledger.new_rows(pd.DataFrame(columns=cols), cand)) == 3
+
+
+def test_recording_twice_on_the_same_inputs_writes_nothing(tmp_path):
+    observations, targets = _processed()
+    taicang = targets[(targets["region"] == "Taicang") & (targets["target_year"] == 2025)].head(4)
+    path = tmp_path / "ledger" / "forecasts.csv"
+    first = ledger.record_file(path, observations, taicang, recorded="2026-12-01", code_version="abc",
+                               n_draws=300)
+    assert len(first) >= 1 and first["probability"].between(0, 1).all()
+    assert set(first["case_id"]) <= set(taicang["source_ref"])
+    before = path.read_bytes()
+    again = ledger.record_file(path, observations, taicang, recorded="2026-12-02", code_version="def",
+                               n_draws=300)
+    assert again.empty and path.read_bytes() == before
+    # different inputs (another draw count) are a new entry, appended after the old bytes
+    more = ledger.record_file(path, observations, taicang.head(1), recorded="2026-12-03", code_version="def",
+                              n_draws=400)
+    assert len(more) <= 1 and path.read_bytes().startswith(before)
+    assert len(ledger.read_ledger(path)) == len(first) + len(more)
+
+
+def test_score_reads_outcomes_once_published():
+    observations, targets = _processed()
+    past = targets[(targets["region"] == "Taicang") & (targets["indicator"] == "rd_intensity")
+                   & (targets["target_year"] == 2020)].head(1)
+    if past.empty:
+        pytest.skip("no Taicang 2020 R&D target in the processed tables")
+    t = past.iloc[0]
+    cols = list(ledger.LEDGER_COLUMNS)
+    rows = pd.DataFrame([dict.fromkeys(cols, "") | {"case_id": t["source_ref"], "region": "Taicang",
+                                                    "indicator": "rd_intensity", "target_year": 2020,
+                                                    "probability": 0.8},
+                         dict.fromkeys(cols, "") | {"case_id": t["source_ref"], "region": "Taicang",
+                                                    "indicator": "rd_intensity", "target_year": 2099,
+                                                    "probability": 0.8}])
+    scored = ledger.score(rows, observations, targets)
+    first = scored.iloc[0]
+    assert first["met"] in (0.0, 1.0) and first["brier"] == pytest.approx((0.8 - first["met"]) ** 2)
+    assert np.isnan(scored.iloc[1]["outcome"])  # not yet published: not scored
+
+
+def test_a_file_that_is_not_a_ledger_is_refused(tmp_path):
+    bad = tmp_path / "x.csv"
+    bad.write_text("a,b\n1,2\n")
+    with pytest.raises(ValueError, match="not a forecast ledger"):
+        ledger.read_ledger(bad)
+
+
+def test_command_line_refuses_a_bad_ledger_with_exit_2(tmp_path, capsys):
+    _processed()
+    bad = tmp_path / "x.csv"
+    bad.write_text("a,b\n1,2\n")
+    assert ledger.main(["score", "--ledger", str(bad)]) == 2
+    assert "not a forecast ledger" in capsys.readouterr().err

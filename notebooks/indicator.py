@@ -1,7 +1,9 @@
 # ---
 # jupyter:
 #   jupytext:
+#     cell_metadata_filter: -papermill,-execution,-ExecuteTime,-scrolled,-collapsed
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: -papermill,-widgets,-varInspector
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -13,40 +15,70 @@
 #     name: python3
 # ---
 
-# %% [markdown] papermill={"duration": 0.003931, "end_time": "2026-12-01T20:58:01.064459+00:00", "exception": false, "start_time": "2026-12-01T20:58:01.060528+00:00", "status": "completed"}
-# # One target of Taicang's 14th Five-Year S&T plan
+# %% [markdown]
+# # One target of Taicang's 14th Five-Year S&T plan, in depth
 #
-# Is the 2025 target reachable, how likely, and what would it take? Every number below comes
-# from `data/raw/` (through `make data`) or from a computation on it; see `docs/method.md`.
+# Is the 2025 target reachable, how likely, and what would it take? The published series with its
+# provenance, every growth-rate method statistical offices use side by side, the pooled projection
+# (a fan from the last published value), the probability and its basis, and what the numerator of
+# the ratio must do. Every number comes from `data/raw/` (through `make data`) or a computation on it.
 
-# %% papermill={"duration": 0.029187, "end_time": "2026-12-01T20:58:01.097534+00:00", "exception": false, "start_time": "2026-12-01T20:58:01.068347+00:00", "status": "completed"} tags=["parameters"]
-indicator = "rd_intensity"  # a registry id: `python -m taicang_analysis indicators`
-as_of = None  # "YYYY-MM-DD" or a year: use only what was published by then; None = everything
-reference = "all"  # reference panels: "all", "cn_provinces", "world" or "none"
-draws = 10000  # predictive draws per model
-seed = 0  # seed of every random draw
-denominator_growth = None  # growth per year of the ratio's denominator (e.g. GDP) as a fraction; None = observed
-calibration = "auto"  # "auto" = the backtest's calibration (`make backtest`) if fitted, else uncalibrated; "none" = uncalibrated
+# %% tags=["parameters"]
+indicator: str = "rd_intensity"  # a registry id with a 2025 target: `python -m taicang_analysis targets`
+as_of: "Optional[str]" = None  # "YYYY-MM-DD" or a year: use only what was published by then; None: everything
+target: "Optional[float]" = None  # another target value (in the indicator's unit) instead of the plan's; None: the plan's
+reference: str = "all"  # reference panels: "all", "cn_provinces", "world" or "none"
+draws: int = 10000  # predictive draws per model
+seed: int = 0  # seed of every random draw
+until: "Optional[int]" = None  # last year of the fan; None: the target year
+denominator_growth: "Optional[float]" = None  # growth per year of the ratio's denominator (e.g. GDP) as a fraction; None: observed
+calibration: str = "auto"  # "auto": the backtest's calibration (`make backtest`) if fitted, else uncalibrated; "none": uncalibrated
 
-# %% papermill={"duration": 4.717542, "end_time": "2026-12-01T20:58:05.825764+00:00", "exception": false, "start_time": "2026-12-01T20:58:01.108222+00:00", "status": "completed"}
+# %% [markdown]
+# The parameters are checked first: an unknown indicator, a bad date or a target outside the
+# indicator's bounds stops here with the library's message.
+
+# %%
 import taicang_analysis as ta
+from taicang_analysis.present import figures
+from taicang_analysis.present import notebook_support as nb
 
 study = ta.Study(as_of=as_of, calibration=calibration, draws=draws, seed=seed)
-assessment = study.assess(indicator, reference=reference, denominator_growth=denominator_growth)
+params = nb.check_parameters(study, indicator=indicator, target=target, reference=reference, until=until,
+                             denominator_growth=denominator_growth)
 
-# %% [markdown] papermill={"duration": 0.003882, "end_time": "2026-12-01T20:58:05.836320+00:00", "exception": false, "start_time": "2026-12-01T20:58:05.832438+00:00", "status": "completed"}
+# %% [markdown]
+# ## The published series and where each value comes from
+
+# %%
+print(study.series(indicator).round(3).to_string())
+
+# %% [markdown]
 # ## The assessment
-# Grades as statistical offices compute them, each model's projection, the pooled projection, the
-# probability of meeting the target and what the numerator of the ratio must do.
+# Grades as statistical offices compute them (Eurostat's rate ratio on the short- and long-term
+# windows, the UN's projected gap, the time-proportional check), each model's projection, the pooled
+# projection, the probability of meeting the target, what it would take, and which spread applied.
 
-# %% papermill={"duration": 0.025345, "end_time": "2026-12-01T20:58:05.865516+00:00", "exception": false, "start_time": "2026-12-01T20:58:05.840171+00:00", "status": "completed"}
+# %%
+assessment = study.assess(indicator, target=target, reference=reference, denominator_growth=denominator_growth)
+
+# %%
 # NBVAL_CHECK_OUTPUT
 print(assessment.summary())
 
-# %% [markdown] papermill={"duration": 0.004187, "end_time": "2026-12-01T20:58:05.876333+00:00", "exception": false, "start_time": "2026-12-01T20:58:05.872146+00:00", "status": "completed"}
+# %% [markdown]
 # ## The picture
-# Published values (dots), the pooled projection's median and 50 % / 80 % bands, the target (star).
-# The dotted line marks where observation ends.
+# Published values (dots), the pooled projection's median (dashed) with its 50 % and 80 % bands,
+# starting at the last published value, and the target (star). The dotted line marks where
+# observation ends.
 
-# %% papermill={"duration": 1.420939, "end_time": "2026-12-01T20:58:07.301104+00:00", "exception": false, "start_time": "2026-12-01T20:58:05.880165+00:00", "status": "completed"}
-assessment.plot();
+# %%
+figures.plot_assessment(assessment, until=until);
+
+# %% [markdown]
+# ## What it would take
+# For a ratio (R&D spending over GDP, high-tech over above-scale output), the growth its numerator
+# needs at the denominator's observed growth, and at stated growths.
+
+# %%
+print(nb.requirements_table(assessment).to_string())

@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help brief data targets backtest test lab notebooks lock bench clean-venv
+.PHONY: help calibration brief data targets backtest compare ledger test lab notebooks lock bench import clean-venv
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -19,10 +19,11 @@ $(STAMP): requirements.lock
 	$(PY) -c "import sysconfig, pathlib; pathlib.Path(sysconfig.get_paths()['purelib'], 'taicang_analysis.pth').write_text('$(CURDIR)\n')"
 	touch $(STAMP)
 
-brief: $(STAMP)  ## build the data, fit the calibration (backtest), print the brief (targets, values, assessments)
-	$(PY) -m taicang_analysis data > /dev/null
-	$(PY) -m taicang_analysis backtest --no-progress | sed -n '/^Scores on past-plan/,/^$$/p'
-	$(PY) -m taicang_analysis brief
+calibration: $(STAMP) data  ## fit the spread calibration (the backtest) only when its inputs changed
+	$(PY) -m taicang_analysis backtest --no-progress --if-changed
+
+brief: calibration  ## the quarterly brief into reports/<as-of>/ (index.html, a page per notebook, brief.pdf, manifest.json); BRIEF="--as-of 2024-06-30 ..." passes options
+	$(PY) -m taicang_analysis brief $(BRIEF)
 
 data: $(STAMP)  ## validate data/raw and rebuild data/processed
 	$(PY) -m taicang_analysis data
@@ -30,25 +31,34 @@ data: $(STAMP)  ## validate data/raw and rebuild data/processed
 targets: $(STAMP)  ## print the 2025 targets beside the latest published values
 	$(PY) -m taicang_analysis targets
 
-backtest: $(STAMP) data  ## the method's track record on past targets and rolling origins (about 30 s)
+backtest: $(STAMP) data  ## the method's track record on past targets and rolling origins (about 40 s; always re-runs)
 	$(PY) -m taicang_analysis backtest
 
-test: $(STAMP)  ## run the test suite (and re-check the notebooks' reference outputs with nbval)
-	$(PY) -m taicang_analysis data > /dev/null
-	$(PY) -m pytest -q -n 2 --dist loadfile --nbval-lax --nbval-current-env tests notebooks
+compare: $(STAMP) data  ## the pre-registered comparison of the outside-view model v2 with the pool (docs/preregistration.md; minutes)
+	$(PY) -m taicang_analysis.evaluation.compare
 
-notebooks: $(STAMP) data  ## re-execute the notebooks in place (refreshes the reference outputs nbval checks)
+ledger: calibration  ## record today's probabilities for every open target in data/ledger/ (append-only), then score what has an outcome
+	$(PY) -m taicang_analysis ledger record
+	$(PY) -m taicang_analysis ledger score
+
+test: calibration  ## run the test suite and re-check the notebooks' reference outputs with nbval
+	$(PY) -m pytest -q -n 2 --dist loadfile --nbval-lax --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg tests notebooks
+
+notebooks: calibration  ## re-execute the notebooks in place (refreshes the reference outputs nbval checks)
 	for nb in notebooks/*.ipynb; do \
 		$(VENV)/bin/jupytext --sync $$nb -q && \
 		$(VENV)/bin/papermill $$nb $$nb --cwd notebooks -k python3 --log-level WARNING || exit 1; \
 	done
+	for nb in notebooks/*.ipynb; do $(VENV)/bin/jupytext --sync $$nb -q; done
 
-lab: $(STAMP)  ## open JupyterLab on the notebooks
+lab: calibration  ## open JupyterLab on the notebooks (data and calibration built first)
 	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root,) notebooks/
 
-bench: $(STAMP)  ## run the benchmarks and print their figures
-	$(PY) benchmarks/bench_assess.py
-	$(PY) benchmarks/bench_backtest.py
+bench: $(STAMP) data  ## run the benchmarks and print their figures beside their floors
+	for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+import: $(STAMP)  ## carry ../shared/data into data/raw (new files only; refuses to change an existing one)
+	$(PY) scripts/import_shared_data.py
 
 lock:  ## re-create requirements.lock from requirements.txt in a fresh venv
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock

@@ -103,8 +103,14 @@ def run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
     from .. import api
     # the plan, the year, the draws, the seed and the calibration are checked by the same front door the
     # notebooks use, before any notebook runs (an InputError reaches the CLI's handler: exit 2)
-    api.Study(as_of=as_of, plan=args.plan, calibration="auto" if args.calibration is None else args.calibration,
-              draws=args.draws, seed=args.seed).plan_targets(args.year)
+    try:
+        api.Study(as_of=as_of, plan=args.plan, calibration="auto" if args.calibration is None else args.calibration,
+                  draws=args.draws, seed=args.seed).plan_targets(args.year)
+    except api.InputError as exc:
+        flag = {"target_year": "--year", "n_draws": "--draws"}.get(exc.argument, "--" + exc.argument.replace("_", "-"))
+        if exc.argument == "plan":
+            return _fail(f"plan {exc.value!r} is unknown; known plans: {', '.join(sorted(api.PLANS))}")
+        return _fail(f"{flag} {exc.value!r}: {exc.reason}" if exc.has_value else f"{flag}: {exc.reason}")
     legacy = {name: getattr(args, name) for name in LEGACY_PARAMETERS}
     command = [sys.executable, "-m", "taicang_analysis", "brief", *(argv if argv is not None else sys.argv[2:])]
     try:

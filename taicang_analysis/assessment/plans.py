@@ -33,9 +33,8 @@ def model_kind(indicator: registry.Indicator) -> str:
 
 def as_of_date(when) -> str | None:
     """'YYYY-MM-DD' for a date, a 'YYYY-MM-DD' string or a year (its 31 December)."""
-    if when is None:
-        return None
-    return vintages._as_date(when)
+    from .inputs import AsOf
+    return AsOf.parse(when).iso
 
 
 def region_series(observations: pd.DataFrame, region: str, indicator: str, as_of=None) -> tuple[pd.Series, pd.DataFrame]:

@@ -21,7 +21,6 @@ spread applied (``calibration_basis``).
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -419,7 +418,7 @@ class Study:
             notes.append(f"what it takes: {why}")
         result = TargetAssessment(
             assessment=a, indicator=ind, name=f"{ind.id} ({ind.name_zh})",
-            target_row=None if row is None else {k: (None if pd.isna(v) else v) for k, v in row.items()},
+            target_row=None if row is None else {k: _plain(v) for k, v in row.items()},
             provenance=_provenance(known), calibration_basis=self.calibration_basis, requirement=req,
             alternatives=tuple(alts), what_it_takes_reason=why, region=self.region,
             related=plans.related_published(obs, ind, self.region), _study=self)
@@ -470,8 +469,8 @@ class Study:
         if region is not None:
             self._check_region(region)
             rev = rev[rev["region"] == region]
-        if self.as_of.iso is not None:
-            rev = rev[rev["published"] <= self.as_of.iso]
+        if self.as_of.date is not None:
+            rev = rev[pd.to_datetime(rev["published"]) <= pd.Timestamp(self.as_of.date)]
         return rev.reset_index(drop=True)
 
 
@@ -483,12 +482,18 @@ def _pool(pool_reference, spread) -> Pool:
         raise InputError("pool_reference", pool_reference, str(exc)) from None
 
 
+def _plain(value):
+    """A table cell as plain JSON-able Python: missing -> None, numpy scalars -> Python, dates -> ISO text."""
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return None
+    if hasattr(value, "isoformat"):
+        return value.date().isoformat() if isinstance(value, pd.Timestamp) else value.isoformat()
+    return value.item() if hasattr(value, "item") else value
+
+
 def _provenance(known: pd.DataFrame) -> tuple[dict, ...]:
     cols = [c for c in PROVENANCE_COLUMNS if c in known.columns]
-    out = []
-    for rec in known.sort_values("year")[cols].to_dict("records"):
-        out.append({k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in rec.items()})
-    return tuple(out)
+    return tuple({k: _plain(v) for k, v in rec.items()} for rec in known.sort_values("year")[cols].to_dict("records"))
 
 
 # -- a researcher's own series ---------------------------------------------------------------------

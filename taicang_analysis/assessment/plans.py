@@ -108,7 +108,7 @@ def assess_region(observations: pd.DataFrame, indicator: str, spec: TargetSpec, 
     derived = known[known["status"] == "derived"]
     for _, d in derived.iterrows():
         notes.append(f"{d['year']}: derived, {d['derivation']}")
-    for _, r in known[known["superseded"] != ""].iterrows():
+    for _, r in known[known["superseded"].fillna("") != ""].iterrows():
         notes.append(f"{r['year']}: {r['value_printed']} ({r['document']}, {r['published']}) supersedes "
                      f"{r['superseded']}")
     prelim = known[known["status"] == "preliminary"]

@@ -323,6 +323,12 @@ class Study:
     def targets_table(self) -> pd.DataFrame:
         return self._table("targets.csv")
 
+    def target_year(self, target_year: int | None = None) -> int:
+        """``target_year`` checked against the plan's tables (default: its headline year); reads no data."""
+        year = self.plan.target_year if target_year is None else inputs.check_int("target_year", target_year)
+        plans.plan_table(self.plan, year)
+        return year
+
     def plan_targets(self, target_year: int | None = None) -> pd.DataFrame:
         """The plan's target rows for ``target_year`` (default: its headline year), in its table's order."""
         year = self.plan.target_year if target_year is None else inputs.check_int("target_year", target_year)

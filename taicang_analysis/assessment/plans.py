@@ -183,15 +183,22 @@ def target_table_refs(targets: pd.DataFrame) -> pd.DataFrame:
     return parts
 
 
+def plan_table(plan: str | Plan | None, target_year: int) -> str:
+    """The id of the plan's table of targets for ``target_year``; a year it has none for is an error."""
+    plan = get_plan(plan)
+    table = plan.table_for(target_year)
+    if table is None:
+        raise InputError("target_year", target_year, f"{plan.id} has targets for "
+                                                     f"{', '.join(str(y) for y in plan.target_years)} only")
+    return table
+
+
 def plan_targets(targets: pd.DataFrame, plan: str | Plan | None = None, *, target_year: int | None = None,
                  region: str | None = None) -> pd.DataFrame:
     """The plan's targets for ``target_year`` (default: its headline year), in the order of its table."""
     plan = get_plan(plan)
     year = plan.target_year if target_year is None else int(target_year)
-    table = plan.table_for(year)
-    if table is None:
-        raise InputError("target_year", year, f"{plan.id} has targets for "
-                                              f"{', '.join(str(y) for y in plan.target_years)} only")
+    table = plan_table(plan, year)
     refs = target_table_refs(targets)
     sel = ((targets["region"] == (region or plan.region)) & (targets["target_year"] == year)
            & (refs["document"] == plan.document) & (refs["table"] == table)).fillna(False)

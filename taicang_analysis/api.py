@@ -298,6 +298,7 @@ class Study:
         self._tables: dict[str, pd.DataFrame] = {}
         self._region_checked = False
         self._by_indicator: dict[str, pd.DataFrame] | None = None
+        self._cut: dict[tuple, object] = {}  # series and panels as known at the as-of, by (what, indicator, ...)
         self._plan_rows: dict[int, pd.DataFrame] = {}
 
     def __repr__(self) -> str:
@@ -335,6 +336,21 @@ class Study:
         if year not in self._plan_rows:
             self._plan_rows[year] = plans.plan_targets(self.targets_table, self.plan, target_year=year)
         return self._plan_rows[year]
+
+    def _own(self, ind: registry.Indicator, region: str) -> tuple[pd.Series, pd.DataFrame]:
+        """The region's series of ``ind`` as known at the as-of, and its provenance rows (cut once)."""
+        key = ("own", ind.id, region)
+        if key not in self._cut:
+            self._cut[key] = plans.region_series(self._rows_for(ind), region, ind.id, self.as_of.iso)
+        return self._cut[key]
+
+    def _panels(self, ind: registry.Indicator, reference: str) -> dict[str, pd.DataFrame]:
+        """The reference panels of ``ind`` as known at the as-of (cut once)."""
+        key = ("panels", ind.id, reference)
+        if key not in self._cut:
+            self._cut[key] = plans.reference_panels(self._rows_for(ind), ind.id, reference=reference,
+                                                    as_of=self.as_of.iso)
+        return self._cut[key]
 
     def _rows_for(self, ind: registry.Indicator) -> pd.DataFrame:
         """The observations an assessment of ``ind`` reads (its own rows, its ratio's denominator and its
@@ -408,13 +424,14 @@ class Study:
             default_cmp = ("le" if ind.direction == "down" else "ge") if plan_row is None or len(plan_row) != 1 \
                 else plan_row.iloc[0]["comparator"]
             spec = TargetSpec(target, year, comparator or default_cmp, tolerance)
-        own = plans.region_series(obs, self.region, ind.id, self.as_of.iso)
+        own = self._own(ind, self.region)
         series = own[0]
         inputs.check_target_year(spec.year, first_year=int(series.index[0]) if len(series) else None,
                                  as_of=self.as_of)
 
         a, known = plans.assess_region(obs, ind.id, spec, self.region, as_of=self.as_of.iso, reference=reference,
-                                       pool=pool, n_draws=draws, seed=seed, own=own)
+                                       pool=pool, n_draws=draws, seed=seed, own=own,
+                                       panels=self._panels(ind, reference))
         notes = list(a.notes)
         if row is not None and self.region != row["region"]:
             notes.append(f"target of {row['region']}'s plan ({self.plan.id}) applied to {self.region}'s series")
@@ -457,7 +474,8 @@ class Study:
         their provenance (publisher, document, published date, status, source)."""
         ind = inputs.indicator(indicator)
         region = self.region if region is None else self._check_region(region)
-        _, known = plans.region_series(self.observations, region, ind.id, self.as_of.iso)
+        _ = self.observations  # the study's region is checked on first access
+        _, known = self._own(ind, region)
         cols = [c for c in PROVENANCE_COLUMNS if c in known.columns]
         return known[cols].sort_values("year").reset_index(drop=True)
 

@@ -84,13 +84,15 @@ def assess_target(observations: pd.DataFrame, target_row: pd.Series, *, as_of=No
 def assess_region(observations: pd.DataFrame, indicator: str, spec: TargetSpec, region: str, *, as_of=None,
                   reference: str = "all", pool: Pool = Pool(), n_draws: int = 10_000, seed: int = 0,
                   exclude_regions: tuple[str, ...] = (),
-                  own: tuple[pd.Series, pd.DataFrame] | None = None) -> tuple[Assessment, pd.DataFrame]:
+                  own: tuple[pd.Series, pd.DataFrame] | None = None,
+                  panels: dict[str, pd.DataFrame] | None = None) -> tuple[Assessment, pd.DataFrame]:
     """One target for the region's published series as known at ``as_of``: the assessment and the
-    provenance rows of the observations it used.  ``own``: `region_series`' answer, when the
-    caller already has it."""
+    provenance rows of the observations it used.  ``own`` and ``panels``: `region_series`' and
+    `reference_panels`' answers, when the caller already has them."""
     ind = registry.get(indicator)
     series, known = region_series(observations, region, ind.id, as_of) if own is None else own
-    panels = reference_panels(observations, ind.id, reference=reference, as_of=as_of)
+    if panels is None:
+        panels = reference_panels(observations, ind.id, reference=reference, as_of=as_of)
     result = assess(series, spec, kind=model_kind(ind),
                     direction=ind.direction if ind.direction != "none" else "up",
                     bounds=ind.bounds if ind.is_share else None, indicator=ind.id, as_of=as_of_date(as_of),

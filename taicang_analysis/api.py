@@ -224,7 +224,8 @@ class TargetAssessment:
         out["region"] = self.region
         out["calibration_basis"] = self.calibration_basis
         out["plan_target"] = None if self.target_row is None else {
-            k: self.target_row.get(k) for k in ("target_printed", "plan", "document", "published", "source_ref")}
+            k: self.target_row.get(k) for k in ("plan_id", "row", "target_printed", "plan", "document", "published",
+                                                "source_ref")}
         out["provenance"] = list(self.provenance)
         if self.scenario_result is not None:
             out["scenario"] = self.scenario_result.to_dict()

@@ -323,6 +323,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     from .assessment.inputs import InputError
     from .data.io import RawFileError
+    from .data.paths import DataDirError
+    from .data.schema import SchemaError
     from .data.validate import RawDataError
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -334,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"error: {_cli_message(exc, args)}", file=sys.stderr)
         return 2
-    except (UsageError, RawDataError, RawFileError, FileNotFoundError) as exc:
+    except (UsageError, RawDataError, RawFileError, DataDirError, SchemaError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # the reader went away (`... | head`): not an error of ours

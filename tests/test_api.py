@@ -120,7 +120,7 @@ def test_to_dict_is_json_ready_and_carries_provenance(rd):
     latest = d["provenance"][-1]
     assert latest["value"] == 3.34 and latest["publisher"] and latest["document"] and latest["published"]
     assert {"zh", "en", "unit"} <= set(d["indicator_name"])
-    assert d["plan_target"]["source_ref"].endswith("#table2/1")
+    assert (d["plan_target"]["plan_id"], d["plan_target"]["row"]) == (plans.DEFAULT_PLAN, 1)
 
 
 def test_plot_returns_axes(rd):

@@ -10,11 +10,16 @@ Run: ``python benchmarks/bench_api.py`` (needs ``make data``).
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+# as `python -m taicang_analysis` does: one BLAS thread (tiny matrices; threads only add synchronisation)
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))

@@ -159,11 +159,11 @@ class Plan:
 
 
 PLANS: dict[str, Plan] = {p.id: p for p in (
-    Plan("taicang_14th_st_plan", "太仓市“十四五”科技创新规划", "Taicang 14th Five-Year S&T Innovation Plan",
+    Plan("taicang_14th_st", "太仓市“十四五”科技创新规划", "Taicang 14th Five-Year S&T Innovation Plan",
          region="Taicang", document="documents/taicang_14th_st_plan.txt", base_year=2020, target_year=2025,
-         tables=((2025, "taicang_14th_st_plan"), (2020, "taicang_13th_st_plan"))),
+         tables=((2025, "taicang_14th_st"), (2020, "taicang_13th_st"))),
 )}
-DEFAULT_PLAN = "taicang_14th_st_plan"
+DEFAULT_PLAN = "taicang_14th_st"
 
 
 def get_plan(plan: str | Plan | None = None) -> Plan:

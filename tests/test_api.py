@@ -313,11 +313,11 @@ def test_cli_spread_1_forces_an_uncalibrated_run_even_when_a_calibration_is_fitt
     assert "note: pool: uncalibrated (spread factor 1, given)" in text and "factor 1.00 in 2025" in text
 
 
-def test_cli_brief_builds_the_data_first_and_names_the_spread(tmp_path, monkeypatch, capsys):
+def test_cli_text_brief_builds_the_data_first_and_names_the_spread(tmp_path, monkeypatch, capsys):
     from taicang_analysis import cli
     monkeypatch.setattr(io, "PROCESSED_DIR", tmp_path / "processed")  # nothing built yet
     monkeypatch.setattr(api, "_DEFAULT", None)
-    assert cli.main(["brief", "--draws", "200", "--year", "2020"]) == 0
+    assert cli.main(["brief", "--text", "--draws", "200", "--year", "2020"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("built 5 tables")
     assert "Taicang's 2020 targets beside the latest published values" in out

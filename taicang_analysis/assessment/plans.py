@@ -171,7 +171,7 @@ def get_plan(plan: str | Plan | None = None) -> Plan:
         return plan
     plan = DEFAULT_PLAN if plan is None else plan
     if plan not in PLANS:
-        raise InputError("plan", plan, f"unknown plan; known: {', '.join(sorted(PLANS))}")
+        raise InputError("plan", plan, f"plan {plan!r} is unknown; known plans: {', '.join(sorted(PLANS))}")
     return PLANS[plan]
 
 

@@ -21,7 +21,6 @@ spread applied (``calibration_basis``).
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -225,7 +224,8 @@ class TargetAssessment:
         out["region"] = self.region
         out["calibration_basis"] = self.calibration_basis
         out["plan_target"] = None if self.target_row is None else {
-            k: self.target_row.get(k) for k in ("target_printed", "plan", "document", "published", "source_ref")}
+            k: self.target_row.get(k) for k in ("plan_id", "row", "target_printed", "plan", "document", "published",
+                                                "source_ref")}
         out["provenance"] = list(self.provenance)
         if self.scenario_result is not None:
             out["scenario"] = self.scenario_result.to_dict()
@@ -299,6 +299,7 @@ class Study:
         self._tables: dict[str, pd.DataFrame] = {}
         self._region_checked = False
         self._by_indicator: dict[str, pd.DataFrame] | None = None
+        self._cut: dict[tuple, object] = {}  # series and panels as known at the as-of, by (what, indicator, ...)
         self._plan_rows: dict[int, pd.DataFrame] = {}
 
     def __repr__(self) -> str:
@@ -324,12 +325,33 @@ class Study:
     def targets_table(self) -> pd.DataFrame:
         return self._table("targets.csv")
 
+    def target_year(self, target_year: int | None = None) -> int:
+        """``target_year`` checked against the plan's tables (default: its headline year); reads no data."""
+        year = self.plan.target_year if target_year is None else inputs.check_int("target_year", target_year)
+        plans.plan_table(self.plan, year)
+        return year
+
     def plan_targets(self, target_year: int | None = None) -> pd.DataFrame:
         """The plan's target rows for ``target_year`` (default: its headline year), in its table's order."""
         year = self.plan.target_year if target_year is None else inputs.check_int("target_year", target_year)
         if year not in self._plan_rows:
             self._plan_rows[year] = plans.plan_targets(self.targets_table, self.plan, target_year=year)
         return self._plan_rows[year]
+
+    def _own(self, ind: registry.Indicator, region: str) -> tuple[pd.Series, pd.DataFrame]:
+        """The region's series of ``ind`` as known at the as-of, and its provenance rows (cut once)."""
+        key = ("own", ind.id, region)
+        if key not in self._cut:
+            self._cut[key] = plans.region_series(self._rows_for(ind), region, ind.id, self.as_of.iso)
+        return self._cut[key]
+
+    def _panels(self, ind: registry.Indicator, reference: str) -> dict[str, pd.DataFrame]:
+        """The reference panels of ``ind`` as known at the as-of (cut once)."""
+        key = ("panels", ind.id, reference)
+        if key not in self._cut:
+            self._cut[key] = plans.reference_panels(self._rows_for(ind), ind.id, reference=reference,
+                                                    as_of=self.as_of.iso)
+        return self._cut[key]
 
     def _rows_for(self, ind: registry.Indicator) -> pd.DataFrame:
         """The observations an assessment of ``ind`` reads (its own rows, its ratio's denominator and its
@@ -403,13 +425,14 @@ class Study:
             default_cmp = ("le" if ind.direction == "down" else "ge") if plan_row is None or len(plan_row) != 1 \
                 else plan_row.iloc[0]["comparator"]
             spec = TargetSpec(target, year, comparator or default_cmp, tolerance)
-        own = plans.region_series(obs, self.region, ind.id, self.as_of.iso)
+        own = self._own(ind, self.region)
         series = own[0]
         inputs.check_target_year(spec.year, first_year=int(series.index[0]) if len(series) else None,
                                  as_of=self.as_of)
 
         a, known = plans.assess_region(obs, ind.id, spec, self.region, as_of=self.as_of.iso, reference=reference,
-                                       pool=pool, n_draws=draws, seed=seed, own=own)
+                                       pool=pool, n_draws=draws, seed=seed, own=own,
+                                       panels=self._panels(ind, reference))
         notes = list(a.notes)
         if row is not None and self.region != row["region"]:
             notes.append(f"target of {row['region']}'s plan ({self.plan.id}) applied to {self.region}'s series")
@@ -419,7 +442,7 @@ class Study:
             notes.append(f"what it takes: {why}")
         result = TargetAssessment(
             assessment=a, indicator=ind, name=f"{ind.id} ({ind.name_zh})",
-            target_row=None if row is None else {k: (None if pd.isna(v) else v) for k, v in row.items()},
+            target_row=None if row is None else {k: _plain(v) for k, v in row.items()},
             provenance=_provenance(known), calibration_basis=self.calibration_basis, requirement=req,
             alternatives=tuple(alts), what_it_takes_reason=why, region=self.region,
             related=plans.related_published(obs, ind, self.region), _study=self)
@@ -452,7 +475,8 @@ class Study:
         their provenance (publisher, document, published date, status, source)."""
         ind = inputs.indicator(indicator)
         region = self.region if region is None else self._check_region(region)
-        _, known = plans.region_series(self.observations, region, ind.id, self.as_of.iso)
+        _ = self.observations  # the study's region is checked on first access
+        _, known = self._own(ind, region)
         cols = [c for c in PROVENANCE_COLUMNS if c in known.columns]
         return known[cols].sort_values("year").reset_index(drop=True)
 
@@ -470,8 +494,8 @@ class Study:
         if region is not None:
             self._check_region(region)
             rev = rev[rev["region"] == region]
-        if self.as_of.iso is not None:
-            rev = rev[rev["published"] <= self.as_of.iso]
+        if self.as_of.date is not None:
+            rev = rev[pd.to_datetime(rev["published"]) <= pd.Timestamp(self.as_of.date)]
         return rev.reset_index(drop=True)
 
 
@@ -483,12 +507,18 @@ def _pool(pool_reference, spread) -> Pool:
         raise InputError("pool_reference", pool_reference, str(exc)) from None
 
 
+def _plain(value):
+    """A table cell as plain JSON-able Python: missing -> None, numpy scalars -> Python, dates -> ISO text."""
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return None
+    if hasattr(value, "isoformat"):
+        return value.date().isoformat() if isinstance(value, pd.Timestamp) else value.isoformat()
+    return value.item() if hasattr(value, "item") else value
+
+
 def _provenance(known: pd.DataFrame) -> tuple[dict, ...]:
     cols = [c for c in PROVENANCE_COLUMNS if c in known.columns]
-    out = []
-    for rec in known.sort_values("year")[cols].to_dict("records"):
-        out.append({k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in rec.items()})
-    return tuple(out)
+    return tuple({k: _plain(v) for k, v in rec.items()} for rec in known.sort_values("year")[cols].to_dict("records"))
 
 
 # -- a researcher's own series ---------------------------------------------------------------------

@@ -45,7 +45,7 @@ def _cmd_targets(args) -> int:
     from . import api
     from .present import text as report
     study = api.Study(plan=args.plan)
-    year = study.plan.target_year if args.year is None else args.year
+    year = study.target_year(args.year)
     print(report.render_target_table(study.targets(year), year))
     return 0
 
@@ -217,8 +217,7 @@ def _text_brief(args) -> int:
     from .present import text as report
     study = api.Study(as_of=args.as_of, calibration="auto" if args.calibration is None else args.calibration,
                       draws=args.draws, seed=args.seed)
-    year = study.plan.target_year if args.year is None else args.year
-    study.plan_targets(year)  # an unknown year is an error before any work
+    year = study.target_year(args.year)  # a year the plan has no table for is an error before any work
     _cmd_data(argparse.Namespace(raw_dir=None, out_dir=None))
     print()
     print(f"{study.region}'s {year} targets beside the latest published values")
@@ -324,6 +323,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     from .assessment.inputs import InputError
     from .data.io import RawFileError
+    from .data.paths import DataDirError
+    from .data.schema import SchemaError
     from .data.validate import RawDataError
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -335,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"error: {_cli_message(exc, args)}", file=sys.stderr)
         return 2
-    except (UsageError, RawDataError, RawFileError, FileNotFoundError) as exc:
+    except (UsageError, RawDataError, RawFileError, DataDirError, SchemaError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # the reader went away (`... | head`): not an error of ours

@@ -120,7 +120,7 @@ def test_to_dict_is_json_ready_and_carries_provenance(rd):
     latest = d["provenance"][-1]
     assert latest["value"] == 3.34 and latest["publisher"] and latest["document"] and latest["published"]
     assert {"zh", "en", "unit"} <= set(d["indicator_name"])
-    assert d["plan_target"]["source_ref"].endswith("#table2/1")
+    assert (d["plan_target"]["plan_id"], d["plan_target"]["row"]) == (plans.DEFAULT_PLAN, 1)
 
 
 def test_plot_returns_axes(rd):
@@ -287,3 +287,39 @@ def test_pool_type_is_read_from_where_members_came_from_not_their_names(rd):
         "own_models_only", "reference_only", "with_reference"]
     with pytest.raises(ValueError):
         pool_type_from_counts(0, 0)
+
+
+def test_cli_spread_1_forces_an_uncalibrated_run_even_when_a_calibration_is_fitted(data_dir, tmp_path, monkeypatch,
+                                                                                 capsys):
+    import shutil
+
+    from taicang_analysis import cli
+    folder = tmp_path / "processed"
+    shutil.copytree(data_dir / "processed", folder)
+    (folder / plans.CALIBRATION_FILE).write_bytes(
+        io.frame_to_csv_bytes(Calibration.from_factors({}, overall=1.4).to_frame()))
+    monkeypatch.setattr(io, "PROCESSED_DIR", folder)
+    base = ["assess", "--indicator", "rd_intensity", "--draws", "500"]
+    assert cli.main(base + ["--json"]) == 0
+    default = json.loads(capsys.readouterr().out)
+    assert default["calibration_basis"].startswith(f"calibrated ({plans.CALIBRATION_FILE}")
+    assert default["spread"]["factors"]["2025"] == 1.4
+    assert cli.main(base + ["--spread", "1", "--json"]) == 0
+    forced = json.loads(capsys.readouterr().out)
+    assert forced["calibration_basis"] == "uncalibrated (spread factor 1, given)"
+    assert forced["spread"]["factors"]["2025"] == 1.0 and forced["spread"]["calibrated"] is False
+    assert cli.main(base + ["--spread", "1"]) == 0
+    text = capsys.readouterr().out
+    assert "note: pool: uncalibrated (spread factor 1, given)" in text and "factor 1.00 in 2025" in text
+
+
+def test_cli_text_brief_builds_the_data_first_and_names_the_spread(tmp_path, monkeypatch, capsys):
+    from taicang_analysis import cli
+    monkeypatch.setattr(io, "PROCESSED_DIR", tmp_path / "processed")  # nothing built yet
+    monkeypatch.setattr(api, "_DEFAULT", None)
+    assert cli.main(["brief", "--text", "--draws", "200", "--year", "2020"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("built 5 tables")
+    assert "Taicang's 2020 targets beside the latest published values" in out
+    assert "Probabilities: uncalibrated" in out
+    assert out.count("P(met)") == 11  # Table 1

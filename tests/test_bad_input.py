@@ -102,6 +102,8 @@ CLI_CASES = [
     (["brief", "--year", "2019"], "--year 2019: taicang_14th_st has targets for 2025, 2020 only"),
     (["brief", "--as-of", "soon"], "--as-of 'soon': not a date"),
     (["brief", "--draws", "5"], "--draws must be at least 100"),
+    (["brief", "--text", "--year", "2019"], "--year 2019: taicang_14th_st has targets for 2025, 2020 only"),
+    (["brief", "--text", "--as-of", "soon"], "--as-of 'soon': not a date"),
     (["revisions", "--region", "Atlantis"], "--region 'Atlantis': no published data"),
     (["data", "--raw-dir", "/no/such/raw"], "--raw-dir '/no/such/raw': no such folder"),
     (["backtest", "--draws", "5"], "--draws must be at least 100"),
@@ -180,7 +182,7 @@ SERIES = {2015: 2.1, 2018: 2.5, 2020: 2.9}
 OK = dict(target=3.5, year=2025, kind="share", calibration="none", draws=500)
 
 API_CASES = [
-    ("plan", lambda s, r: ta.Study(plan="nope"), "plan='nope': unknown plan"),
+    ("plan", lambda s, r: ta.Study(plan="nope"), "plan='nope': plan 'nope' is unknown"),
     ("as_of", lambda s, r: ta.Study(as_of="yesterday"), "as_of='yesterday': not a date"),
     ("as_of_type", lambda s, r: ta.Study(as_of=[2020]), "as_of=[2020]: not a date"),
     ("draws", lambda s, r: ta.Study(draws=10), "draws=10: n_draws must be at least 100"),

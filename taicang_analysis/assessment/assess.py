@@ -408,14 +408,8 @@ def assess(series: pd.Series, target: TargetSpec, *, kind: str, direction: str =
 
 
 def _as_of_year(as_of) -> int | None:
-    if as_of is None:
-        return None
-    if isinstance(as_of, int):
-        return as_of
-    if isinstance(as_of, (dt.date, dt.datetime)):
-        return as_of.year
-    text = str(as_of)
-    return int(text) if text.isdigit() else dt.date.fromisoformat(text).year
+    from .inputs import AsOf
+    return AsOf.parse(as_of).year
 
 
 def _as_of_text(as_of) -> str | None:

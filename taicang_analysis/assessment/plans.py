@@ -33,9 +33,8 @@ def model_kind(indicator: registry.Indicator) -> str:
 
 def as_of_date(when) -> str | None:
     """'YYYY-MM-DD' for a date, a 'YYYY-MM-DD' string or a year (its 31 December)."""
-    if when is None:
-        return None
-    return vintages._as_date(when)
+    from .inputs import AsOf
+    return AsOf.parse(when).iso
 
 
 def region_series(observations: pd.DataFrame, region: str, indicator: str, as_of=None) -> tuple[pd.Series, pd.DataFrame]:
@@ -85,13 +84,15 @@ def assess_target(observations: pd.DataFrame, target_row: pd.Series, *, as_of=No
 def assess_region(observations: pd.DataFrame, indicator: str, spec: TargetSpec, region: str, *, as_of=None,
                   reference: str = "all", pool: Pool = Pool(), n_draws: int = 10_000, seed: int = 0,
                   exclude_regions: tuple[str, ...] = (),
-                  own: tuple[pd.Series, pd.DataFrame] | None = None) -> tuple[Assessment, pd.DataFrame]:
+                  own: tuple[pd.Series, pd.DataFrame] | None = None,
+                  panels: dict[str, pd.DataFrame] | None = None) -> tuple[Assessment, pd.DataFrame]:
     """One target for the region's published series as known at ``as_of``: the assessment and the
-    provenance rows of the observations it used.  ``own``: `region_series`' answer, when the
-    caller already has it."""
+    provenance rows of the observations it used.  ``own`` and ``panels``: `region_series`' and
+    `reference_panels`' answers, when the caller already has them."""
     ind = registry.get(indicator)
     series, known = region_series(observations, region, ind.id, as_of) if own is None else own
-    panels = reference_panels(observations, ind.id, reference=reference, as_of=as_of)
+    if panels is None:
+        panels = reference_panels(observations, ind.id, reference=reference, as_of=as_of)
     result = assess(series, spec, kind=model_kind(ind),
                     direction=ind.direction if ind.direction != "none" else "up",
                     bounds=ind.bounds if ind.is_share else None, indicator=ind.id, as_of=as_of_date(as_of),
@@ -109,7 +110,7 @@ def assess_region(observations: pd.DataFrame, indicator: str, spec: TargetSpec, 
     derived = known[known["status"] == "derived"]
     for _, d in derived.iterrows():
         notes.append(f"{d['year']}: derived, {d['derivation']}")
-    for _, r in known[known["superseded"] != ""].iterrows():
+    for _, r in known[known["superseded"].fillna("") != ""].iterrows():
         notes.append(f"{r['year']}: {r['value_printed']} ({r['document']}, {r['published']}) supersedes "
                      f"{r['superseded']}")
     prelim = known[known["status"] == "preliminary"]
@@ -131,7 +132,7 @@ def _with_notes(result: Assessment, notes: list[str]) -> Assessment:
 
 @dataclass(frozen=True)
 class Plan:
-    """A plan whose targets are assessed: where its targets table lives and which years it spans.
+    """A plan whose targets are assessed: which rows of the targets table are its, and its years.
 
     The plan document's metadata (data/raw/documents/*.meta.toml) is raw and
     append-only and names only publisher, document and date; what the library
@@ -145,7 +146,9 @@ class Plan:
     document: str  # the plan's text under data/raw
     base_year: int  # the year the plan looks back on (its review table)
     target_year: int  # the year of its headline targets
-    tables: tuple[tuple[int, str], ...]  # (target year, table id in the document), headline table first
+    # (target year, ``plan_id`` of its rows in targets.csv), headline first: the 14th plan's Table 2 holds
+    # its own targets, its Table 1 reviews the 13th plan's 2020 targets
+    tables: tuple[tuple[int, str], ...]
 
     def table_for(self, target_year: int) -> str | None:
         return dict(self.tables).get(int(target_year))
@@ -158,7 +161,7 @@ class Plan:
 PLANS: dict[str, Plan] = {p.id: p for p in (
     Plan("taicang_14th_st", "太仓市“十四五”科技创新规划", "Taicang 14th Five-Year S&T Innovation Plan",
          region="Taicang", document="documents/taicang_14th_st_plan.txt", base_year=2020, target_year=2025,
-         tables=((2025, "table2"), (2020, "table1"))),
+         tables=((2025, "taicang_14th_st"), (2020, "taicang_13th_st"))),
 )}
 DEFAULT_PLAN = "taicang_14th_st"
 
@@ -168,36 +171,30 @@ def get_plan(plan: str | Plan | None = None) -> Plan:
         return plan
     plan = DEFAULT_PLAN if plan is None else plan
     if plan not in PLANS:
-        raise InputError("plan", plan, f"unknown plan; known: {', '.join(sorted(PLANS))}")
+        raise InputError("plan", plan, f"plan {plan!r} is unknown; known plans: {', '.join(sorted(PLANS))}")
     return PLANS[plan]
 
 
-def target_table_refs(targets: pd.DataFrame) -> pd.DataFrame:
-    """(document, table, row) of each target taken from a plan document's table; NA elsewhere.
-
-    The targets table's ``source_ref`` is a structured reference (``<document>#<table>/<row>``
-    for rows read from a plan's tables, ``<file>:<line>`` otherwise); this is the one place
-    that reads it (to be replaced by typed columns of the processed targets table).
-    """
-    parts = targets["source_ref"].astype(str).str.extract(r"^(?P<document>[^#]+)#(?P<table>[a-z0-9_]+)/(?P<row>\d+)$")
-    parts["row"] = pd.to_numeric(parts["row"]).astype("Int64")
-    return parts
+def plan_table(plan: str | Plan | None, target_year: int) -> str:
+    """The ``plan_id`` of the plan's rows of targets for ``target_year``; a year it has none for is an error."""
+    plan = get_plan(plan)
+    table = plan.table_for(target_year)
+    if table is None:
+        raise InputError("target_year", target_year, f"{plan.id} has targets for "
+                                                     f"{', '.join(str(y) for y in plan.target_years)} only")
+    return table
 
 
 def plan_targets(targets: pd.DataFrame, plan: str | Plan | None = None, *, target_year: int | None = None,
                  region: str | None = None) -> pd.DataFrame:
-    """The plan's targets for ``target_year`` (default: its headline year), in the order of its table."""
+    """The plan's targets for ``target_year`` (default: its headline year), in the order of its table
+    (typed columns ``plan_id`` and ``row`` of the targets table)."""
     plan = get_plan(plan)
     year = plan.target_year if target_year is None else int(target_year)
-    table = plan.table_for(year)
-    if table is None:
-        raise InputError("target_year", year, f"{plan.id} has targets for "
-                                              f"{', '.join(str(y) for y in plan.target_years)} only")
-    refs = target_table_refs(targets)
-    sel = ((targets["region"] == (region or plan.region)) & (targets["target_year"] == year)
-           & (refs["document"] == plan.document) & (refs["table"] == table)).fillna(False)
-    out = targets[sel.to_numpy(dtype=bool)].assign(_row=refs.loc[sel.to_numpy(dtype=bool), "row"])
-    return out.sort_values("_row", kind="stable").drop(columns="_row")
+    table = plan_table(plan, year)
+    sel = targets[(targets["plan_id"] == table) & (targets["region"] == (region or plan.region))
+                  & (targets["target_year"] == year)]
+    return sel.sort_values("row", kind="stable")
 
 
 def plan_target(targets: pd.DataFrame, indicator: str, plan: str | Plan | None = None, *,

@@ -47,13 +47,19 @@ def region_series(observations: pd.DataFrame, region: str, indicator: str, as_of
 
 def reference_panels(observations: pd.DataFrame, indicator: str, *, reference: str = "all",
                      as_of=None) -> dict[str, pd.DataFrame]:
-    """Tidy panels (region, year, value) of the indicator, cut to years up to as_of's year."""
+    """Tidy panels (region, year, value) of the indicator, cut to years up to as_of's year.
+
+    Aggregates (rows flagged ``aggregate``: World Bank regions and income groups, the EU, the
+    Sunan average) are left out, as in the backtest whose calibration these pools use: a group
+    of places is not a region that could have set a target."""
     if reference not in REFERENCE_CHOICES:
         raise ValueError(f"reference must be one of {', '.join(REFERENCE_CHOICES)}; got {reference!r}")
     cutoff = as_of_date(as_of)
     panels = {}
     for name in REFERENCE_CHOICES[reference]:
         rows = observations[(observations["collection"] == name) & (observations["indicator"] == indicator)]
+        if "aggregate" in rows.columns:
+            rows = rows[~rows["aggregate"].astype(bool)]
         if rows.empty:
             continue
         if name in UNDATED_PANELS:

@@ -74,7 +74,6 @@ probability of 0 or 1.
 from __future__ import annotations
 
 import os
-import re
 import time
 import zlib
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -446,7 +445,7 @@ def _run_prepared(prep: dict, *, spread: float | _assess.Calibration, n_draws: i
            "lower_calibrated": np.nan, "upper_calibrated": np.nan}
     rec.update(method_calls(a, prep["series"], spec, prep["direction"]))
     if a.pool_members:
-        rec["pool_type"] = _assess.pool_type_of(m for m, _ in a.pool_members)
+        rec["pool_type"] = a.spread["pool_type"]  # typed: assess knows which list each member came from
     if a.pooled is not None:
         col = a.pooled.years.index(spec.year)
         rec.update(median=a.projection["median"], lower=a.projection["lower"], upper=a.projection["upper"])
@@ -557,7 +556,6 @@ def _z(values: np.ndarray, kind: str, bounds, log_ok: bool) -> np.ndarray:
 
 
 _QUANTILES = (0.025, 0.1, 0.5, 0.9, 0.975)
-_REACH = re.compile(r"horizon k=(\d+):")
 
 
 def _member_rows(member, weights: dict[int, float], pool_types: dict[int, str], ctx: _RollingContext, base: dict,
@@ -607,8 +605,8 @@ def _longest_reference(series: pd.Series, t: int, max_h: int, name: str, panel: 
                                            seed=seed)
         if not isinstance(ref, models.Skipped):
             return replace(ref, model=f"reference_class:{name}")
-        m = _REACH.match(ref.reason)
-        h = min(h - 1, int(m.group(1)) - 1) if m else 0  # the first horizon that failed bounds the reach
+        failed = ref.failed_horizon
+        h = min(h - 1, failed - 1) if failed is not None else 0  # the first horizon that failed bounds the reach
     return None
 
 
@@ -647,7 +645,8 @@ def _rolling_origin(ctx: _RollingContext, panel_name: str, region: str, full: pd
             weights.setdefault(m.model, {}).update({h: w for h in hs})
         n_members.update({h: len(members) for h in hs})
         if members:
-            ptype = _assess.pool_type_of(m.model for m, _ in members)
+            n_refs = sum(any(m is r for r in refs) for m, _ in members)
+            ptype = pooling.pool_type_from_counts(len(members) - n_refs, n_refs)
             pool_types.update({h: ptype for h in hs})
             pools.append((pooling.pool_draws(members, ctx.n_draws, 1.0, ctx.kind, ctx.bounds), hs, ptype))
     base = {"panel": panel_name, "region": region, "origin": t, "n_obs": len(series),

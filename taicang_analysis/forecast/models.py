@@ -122,6 +122,7 @@ class Skipped:
 
     model: str
     reason: str
+    failed_horizon: int | None = None  # a reference class: the first horizon k (years) it could not reach
 
 
 # -- transforms ---------------------------------------------------------------

@@ -277,7 +277,7 @@ def reference_forecast(series: pd.Series, horizon_year: int, panel: pd.DataFrame
                        max_origin_year=max_origin_year, exclude_regions=tuple(exclude_regions),
                        level_band=level_band, growth_band=growth_band, min_matches=min_matches)
         if isinstance(rc, Skipped):
-            return Skipped("reference_class", f"horizon k={k}: {rc.reason}")
+            return Skipped("reference_class", f"horizon k={k}: {rc.reason}", failed_horizon=k)
         classes.append(rc)
     u = np.random.default_rng(seed).random(n_draws)  # one rank per draw, shared by all horizons
     changes = np.column_stack([_weighted_inverse_cdf(rc.matches["change"].to_numpy(),

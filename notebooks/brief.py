@@ -53,7 +53,7 @@ figures.traffic_lights(table);
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(table.drop(columns="name_zh").to_string())
+table.drop(columns="name_zh")
 
 # %% [markdown]
 # ## The projections
@@ -69,7 +69,7 @@ figures.fan_grid(nb.with_observations(assessments), ncols=2);
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(nb.gaps(study).to_string())
+nb.gaps(study)
 
 # %% [markdown]
 # ## What changed since the previous as-of date
@@ -77,11 +77,11 @@ print(nb.gaps(study).to_string())
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(nb.new_figures(study, since=since).to_string())
+nb.new_figures(study, since=since)
 
 # %%
 before = nb.plan_assessments(ta.Study(as_of=since, draws=draws, seed=seed), reference=reference)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(nb.changes(before, assessments).to_string())
+nb.changes(before, assessments)

@@ -60,7 +60,7 @@ print(published.round(3).to_string())
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(published.groupby(["status", "qualifier"]).size().to_string())
+published.groupby(["status", "qualifier"]).size()
 
 # %% [markdown]
 # ## Revisions: which figure superseded which, and when
@@ -69,7 +69,7 @@ print(published.groupby(["status", "qualifier"]).size().to_string())
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(nb.revisions(study, region=region).round(3).to_string())
+nb.revisions(study, region=region).round(3)
 
 # %% [markdown]
 # ## Definition breaks (口径)
@@ -78,7 +78,7 @@ print(nb.revisions(study, region=region).round(3).to_string())
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(nb.definition_breaks(study, region=region).to_string())
+nb.definition_breaks(study, region=region)
 
 # %% [markdown]
 # ## Gaps: plan targets with no published value
@@ -86,4 +86,4 @@ print(nb.definition_breaks(study, region=region).to_string())
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(nb.gaps(study, region=region).to_string())
+nb.gaps(study, region=region)

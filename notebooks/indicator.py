@@ -51,7 +51,7 @@ params = nb.check_parameters(study, indicator=indicator, target=target, referenc
 # ## The published series and where each value comes from
 
 # %%
-print(study.series(indicator).round(3).to_string())
+study.series(indicator).round(3)
 
 # %% [markdown]
 # ## The assessment
@@ -81,4 +81,4 @@ figures.plot_assessment(assessment, until=until);
 # needs at the denominator's observed growth, and at stated growths.
 
 # %%
-print(nb.requirements_table(assessment).to_string())
+nb.requirements_table(assessment)

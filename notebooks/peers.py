@@ -48,7 +48,7 @@ panel = nb.peer_panel(study, indicators=indicators, regions=regions)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(nb.definitions_by_region(panel, regions=regions, indicators=indicators).to_string())
+nb.definitions_by_region(panel, regions=regions, indicators=indicators)
 
 # %% [markdown]
 # ## The series side by side
@@ -62,4 +62,4 @@ figures.peer_grid(panel, indicators=indicators, regions=regions, highlight=highl
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(nb.latest_values(panel, "rd_intensity").round(3).to_string())
+nb.latest_values(panel, "rd_intensity").round(3)

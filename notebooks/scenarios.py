@@ -53,13 +53,14 @@ params = nb.check_parameters(study, indicator=indicator, numerator_growth=numera
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(nb.scenario_readiness(study).to_string())
+nb.scenario_readiness(study)
 
 # %% [markdown]
 # ## The assessment the scenario moves
 
 # %%
 assessment = study.assess(indicator)
+assessment
 
 # %% [markdown]
 # ## The scenario

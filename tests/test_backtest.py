@@ -315,27 +315,6 @@ def _synthetic_rolling(scale: float, n: int = 20_000, seed: int = 1) -> pd.DataF
                          "horizon": 1 + np.arange(n) % 5, "r80": np.abs(z) / q80, "r95": np.abs(z) / q95})
 
 
-def test_fit_spread_recovers_a_known_miscalibration():
-    fit = backtest.fit_spread(_synthetic_rolling(1.5))
-    assert fit.spread == pytest.approx(1.5, abs=0.05)
-    allh = fit.coverage.set_index("horizon").loc["all"]
-    assert allh["coverage80_before"] == pytest.approx(0.607, abs=0.015)  # 2 Phi(1.2816 / 1.5) - 1
-    assert allh["coverage80_after_cv"] == pytest.approx(0.80, abs=0.015)
-    assert allh["coverage95_after_cv"] == pytest.approx(0.95, abs=0.01)  # a normal error: one factor fits both
-    assert backtest.fit_spread(_synthetic_rolling(1.0)).spread == pytest.approx(1.0, abs=0.04)
-
-
-def test_fit_spread_leaves_each_region_out():
-    frame = _synthetic_rolling(1.0, n=4000)
-    frame.loc[frame["region"] == "g0", "r80"] = 50.0  # one wild region
-    fit = backtest.fit_spread(frame)
-    others = frame[frame["region"] != "g0"]
-    assert fit.for_region("g0") == scoring.spread_for_coverage(others["r80"], 0.8)
-    assert fit.for_region("g0") < fit.spread  # without the wild region the factor is smaller
-    assert fit.for_region("never seen") == fit.spread
-    assert fit.loo.set_index("group").at["g0", "coverage_after"] == 0.0
-
-
 # -- the whole run ---------------------------------------------------------------------------
 
 RUN_ARGS = {"n_draws": N_DRAWS, "rolling_draws": 200, "origin_step": 12, "workers": 1}

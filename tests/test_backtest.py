@@ -306,15 +306,6 @@ def test_rolling_origins_deterministic_and_independent_of_workers(rolling):
     assert sum(done) == rolling[["region", "origin"]].drop_duplicates().shape[0]
 
 
-def _synthetic_rolling(scale: float, n: int = 20_000, seed: int = 1) -> pd.DataFrame:
-    """Pooled rows whose stored 80 %/95 % intervals are N(0, 1)'s while outcomes are N(0, scale^2)."""
-    rng = np.random.default_rng(seed)
-    z = scale * rng.standard_normal(n)
-    q80, q95 = 1.2815516, 1.9599640
-    return pd.DataFrame({"member": backtest.POOLED, "region": [f"g{i % 40}" for i in range(n)],
-                         "horizon": 1 + np.arange(n) % 5, "r80": np.abs(z) / q80, "r95": np.abs(z) / q95})
-
-
 # -- the whole run ---------------------------------------------------------------------------
 
 RUN_ARGS = {"n_draws": N_DRAWS, "rolling_draws": 200, "origin_step": 12, "workers": 1}

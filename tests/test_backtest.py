@@ -447,3 +447,42 @@ def test_real_cases_listing():
     scored = c[c["status"] == "scored"]
     assert (scored["latest_year"] <= scored["as_of"].str[:4].astype(int)).all()
     assert (scored["case_set"] == "past_plan").sum() >= 20
+
+
+def test_scores_carry_cohort_intervals_and_expected_successes(result):
+    s = result.scores
+    assert set(backtest.SCORE_INTERVAL_COLUMNS) <= set(s.columns)
+    first = s[s["metric"] == "brier"]
+    assert (first["brier_low"] <= first["value"] + 1e-12).all() and (first["value"] <= first["brier_high"] + 1e-12).all()
+    logs = s[s["metric"] == "log_score"]
+    assert (logs["log_low"] <= logs["value"] + 1e-12).all() and (logs["value"] <= logs["log_high"] + 1e-12).all()
+    base = first[first["method"] == backtest.BASE_RATE]
+    assert (base[["brier_diff_vs_base_rate", "brier_diff_vs_base_rate_low", "brier_diff_vs_base_rate_high"]] == 0).all(
+        axis=None)
+    scored = result.cases[result.cases["status"] == "scored"]
+    past = scored[scored["case_set"] == "past_plan"]
+    row = first[(first["case_set"] == "past_plan") & (first["method"] == backtest.POOLED)].iloc[0]
+    assert row["observed_successes"] == int(past["met"].sum())
+    assert row["expected_successes"] == pytest.approx(past["probability"].sum())
+    assert row["expected_successes_low"] <= row["expected_successes"] <= row["expected_successes_high"]
+    # the synthetic world has no provincial panel of rd_intensity: every cohort is (countries, set year)
+    assert row["n_cohorts"] == past["set_year"].nunique()
+    diff = scoring.brier(past["probability"], past["met"]) - scoring.brier(past["base_rate"], past["met"])
+    assert row["brier_diff_vs_base_rate"] == pytest.approx(diff)
+
+
+def test_score_intervals_collapse_with_one_cohort_and_follow_the_regime(result):
+    cases = result.cases.copy()
+    cases["set_year"] = 2005
+    scores, _ = backtest.score_cases(cases)
+    one = scores[scores["metric"] == "brier"]
+    assert (one["n_cohorts"] == 1).all()
+    assert np.allclose(one["brier_low"], one["value"]) and np.allclose(one["brier_high"], one["value"])
+    scored = cases[cases["status"] == "scored"]
+    regions = sorted(set(scored["region"]))
+    split, _ = backtest.score_cases(cases, sub_national_set=frozenset(regions[:1]))
+    assert (split.loc[split["metric"] == "brier", "n_cohorts"] <= 2).all()
+    assert split.loc[(split["metric"] == "brier") & (split["case_set"] == "all"), "n_cohorts"].max() == 2
+    text = backtest.render_scores(result)
+    assert "cannot tell apart" in text or "than base rate" in text
+    assert "expected" in text and "observed" in text

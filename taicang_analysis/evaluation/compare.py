@@ -53,14 +53,9 @@ EPS = scoring.LOG_EPS
 
 # -- small pure pieces ---------------------------------------------------------------
 
-def sub_national(cn_regions) -> frozenset[str]:
-    """Chinese sub-national regions: the provincial panel's regions and Taicang, without China itself."""
-    return frozenset(set(cn_regions) | {backtest.TAICANG}) - {"China"}
-
-
 def regime_of(region: str, cn_regions) -> str:
     """``cn_regions`` for Chinese sub-national regions (provinces in the panel, Taicang), else ``countries``."""
-    return scoring.regime_of(region, sub_national(cn_regions))
+    return scoring.regime_of(region, backtest.sub_national(cn_regions))
 
 
 def past_change(z: np.ndarray, years: np.ndarray) -> float:
@@ -149,7 +144,7 @@ def _case_row(prep: dict, spread, cn_regions, set_year: int, n_draws: int, seed:
     a = run.assessment
     regime = regime_of(prep["region"], cn_regions)
     rec = {"case_id": prep["case_id"], "region": prep["region"], "indicator": prep["indicator"],
-           "regime": regime, "cohort": scoring.case_cohort(prep["region"], set_year, sub_national(cn_regions)),
+           "regime": regime, "cohort": scoring.case_cohort(prep["region"], set_year, backtest.sub_national(cn_regions)),
            "target_year": spec.year,
            "outcome": prep["outcome"], "met": run.record["met"], "pool": run.record["probability_calibrated"],
            "pool_crps": np.nan, "pool_pit": np.nan, "v2_raw": np.nan, "v2_crps": np.nan, "v2_pit": np.nan,

@@ -486,3 +486,28 @@ def test_score_intervals_collapse_with_one_cohort_and_follow_the_regime(result):
     text = backtest.render_scores(result)
     assert "cannot tell apart" in text or "than base rate" in text
     assert "expected" in text and "observed" in text
+
+
+def _scores_frame(diff_low, diff_high, expected=(6.9, 4.0, 10.0), observed=3):
+    row = {"case_set": "past_plan", "method": "pooled", "reference": "", "n": 32, "n_cohorts": 6,
+           "brier_low": 0.06, "brier_high": 0.4, "log_low": 0.2, "log_high": 1.7, "brier_diff_vs_base_rate": 0.01,
+           "brier_diff_vs_base_rate_low": diff_low, "brier_diff_vs_base_rate_high": diff_high,
+           "expected_successes": expected[0], "expected_successes_low": expected[1],
+           "expected_successes_high": expected[2], "observed_successes": observed}
+    return pd.DataFrame([{**row, "metric": m, "value": v} for m, v in
+                         (("brier", 0.1), ("log_score", 0.45), ("hit_rate", 0.88))])
+
+
+def test_track_record_sentences_say_when_an_interval_includes_zero():
+    from taicang_analysis.present import notebook_support as nb
+    text = nb.track_record_sentences(_scores_frame(-0.2, 0.3))
+    assert "pooled: cannot tell apart from the base rate" in text
+    assert "observed 3: below the range" in text and "none can be told apart" in text
+    text = nb.track_record_sentences(_scores_frame(-0.2, -0.01, observed=5))
+    assert "pooled: beats the base rate" in text and "observed 5: inside the range" in text
+    assert "1 can be told apart from it: pooled" in text
+    table = nb.scores_table(_scores_frame(-0.2, 0.3))
+    assert table.loc["pooled", ["brier", "brier_low", "brier_high", "n_cohorts"]].tolist() == [0.1, 0.06, 0.4, 6]
+    tidy = nb.score_intervals(_scores_frame(-0.2, 0.3)).set_index("metric")
+    assert tidy.loc["brier_diff_vs_base_rate", ["low", "high"]].tolist() == [-0.2, 0.3]
+    assert nb.scores_table(pd.DataFrame()).empty and nb.score_intervals(pd.DataFrame()).empty

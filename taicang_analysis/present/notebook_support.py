@@ -330,7 +330,7 @@ def backtest_tables(processed_dir=None, *, as_of: str | None = None) -> Backtest
                                "`make backtest` (python -m taicang_analysis backtest, about 2 minutes on 2 cores), "
                                "then re-run this notebook" + note, **empty)
     tables = {name: io.read_processed(p.name, folder) for name, p in paths.items()}
-    return Backtest(True, "the backtest's tables (backtest_*.csv in the processed data), as of its last run" + note,
+    return Backtest(True, "the backtest's tables (backtest_*.csv in the processed data), as of its last run." + note,
                     **tables)
 
 
@@ -411,9 +411,17 @@ def track_record_sentences(scores: pd.DataFrame, *, case_set: str = "past_plan",
                      f"{int(r['n_cohorts'])} cohorts).")
         e, elo, ehi, obs = (r["expected_successes"], r["expected_successes_low"], r["expected_successes_high"],
                             int(r["observed_successes"]))
-        inside = "inside" if elo <= obs <= ehi else "outside"
+        where = ("inside the range" if elo <= obs <= ehi else
+                 "below the range: fewer met than its probabilities implied (too optimistic in total)" if obs < elo
+                 else "above the range: more met than its probabilities implied (too pessimistic in total)")
         lines.append(f"{method}: targets met, expected {e:.1f} (its own 90 % range {int(elo)}-{int(ehi)}), "
-                     f"observed {obs}: {inside} the range.")
+                     f"observed {obs}: {where}.")
+    others = table.drop(index=[m for m in ("base_rate",) if m in table.index])
+    lo, hi = others["brier_diff_vs_base_rate_low"], others["brier_diff_vs_base_rate_high"]
+    apart = others.index[(hi < 0) | (lo > 0)].tolist()
+    lines.append(f"Of the {len(others)} methods scored against the base rate, "
+                 + ("none can be told apart from it on these cases." if not apart
+                    else f"{len(apart)} can be told apart from it: {', '.join(apart)}."))
     return "\n".join(lines)
 
 

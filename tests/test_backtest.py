@@ -417,3 +417,67 @@ def test_real_cases_listing():
     scored = c[c["status"] == "scored"]
     assert (scored["latest_year"] <= scored["as_of"].str[:4].astype(int)).all()
     assert (scored["case_set"] == "past_plan").sum() >= 20
+
+
+def test_scores_carry_cohort_intervals_and_expected_successes(result):
+    s = result.scores
+    assert set(backtest.SCORE_INTERVAL_COLUMNS) <= set(s.columns)
+    first = s[s["metric"] == "brier"]
+    assert (first["brier_low"] <= first["value"] + 1e-12).all() and (first["value"] <= first["brier_high"] + 1e-12).all()
+    logs = s[s["metric"] == "log_score"]
+    assert (logs["log_low"] <= logs["value"] + 1e-12).all() and (logs["value"] <= logs["log_high"] + 1e-12).all()
+    base = first[first["method"] == backtest.BASE_RATE]
+    assert (base[["brier_diff_vs_base_rate", "brier_diff_vs_base_rate_low", "brier_diff_vs_base_rate_high"]] == 0).all(
+        axis=None)
+    scored = result.cases[result.cases["status"] == "scored"]
+    past = scored[scored["case_set"] == "past_plan"]
+    row = first[(first["case_set"] == "past_plan") & (first["method"] == backtest.POOLED)].iloc[0]
+    assert row["observed_successes"] == int(past["met"].sum())
+    assert row["expected_successes"] == pytest.approx(past["probability"].sum())
+    assert row["expected_successes_low"] <= row["expected_successes"] <= row["expected_successes_high"]
+    # the synthetic world has no provincial panel of rd_intensity: every cohort is (countries, set year)
+    assert row["n_cohorts"] == past["set_year"].nunique()
+    diff = scoring.brier(past["probability"], past["met"]) - scoring.brier(past["base_rate"], past["met"])
+    assert row["brier_diff_vs_base_rate"] == pytest.approx(diff)
+
+
+def test_score_intervals_collapse_with_one_cohort_and_follow_the_regime(result):
+    cases = result.cases.copy()
+    cases["set_year"] = 2005
+    scores, _ = backtest.score_cases(cases)
+    one = scores[scores["metric"] == "brier"]
+    assert (one["n_cohorts"] == 1).all()
+    assert np.allclose(one["brier_low"], one["value"]) and np.allclose(one["brier_high"], one["value"])
+    scored = cases[cases["status"] == "scored"]
+    regions = sorted(set(scored["region"]))
+    split, _ = backtest.score_cases(cases, sub_national_set=frozenset(regions[:1]))
+    assert (split.loc[split["metric"] == "brier", "n_cohorts"] <= 2).all()
+    assert split.loc[(split["metric"] == "brier") & (split["case_set"] == "all"), "n_cohorts"].max() == 2
+    text = backtest.render_scores(result)
+    assert "cannot tell apart" in text or "than base rate" in text
+    assert "expected" in text and "observed" in text
+
+
+def _scores_frame(diff_low, diff_high, expected=(6.9, 4.0, 10.0), observed=3):
+    row = {"case_set": "past_plan", "method": "pooled", "reference": "", "n": 32, "n_cohorts": 6,
+           "brier_low": 0.06, "brier_high": 0.4, "log_low": 0.2, "log_high": 1.7, "brier_diff_vs_base_rate": 0.01,
+           "brier_diff_vs_base_rate_low": diff_low, "brier_diff_vs_base_rate_high": diff_high,
+           "expected_successes": expected[0], "expected_successes_low": expected[1],
+           "expected_successes_high": expected[2], "observed_successes": observed}
+    return pd.DataFrame([{**row, "metric": m, "value": v} for m, v in
+                         (("brier", 0.1), ("log_score", 0.45), ("hit_rate", 0.88))])
+
+
+def test_track_record_sentences_say_when_an_interval_includes_zero():
+    from taicang_analysis.present import notebook_support as nb
+    text = nb.track_record_sentences(_scores_frame(-0.2, 0.3))
+    assert "pooled: cannot tell apart from the base rate" in text
+    assert "observed 3: below the range" in text and "none can be told apart" in text
+    text = nb.track_record_sentences(_scores_frame(-0.2, -0.01, observed=5))
+    assert "pooled: beats the base rate" in text and "observed 5: inside the range" in text
+    assert "1 can be told apart from it: pooled" in text
+    table = nb.scores_table(_scores_frame(-0.2, 0.3))
+    assert table.loc["pooled", ["brier", "brier_low", "brier_high", "n_cohorts"]].tolist() == [0.1, 0.06, 0.4, 6]
+    tidy = nb.score_intervals(_scores_frame(-0.2, 0.3)).set_index("metric")
+    assert tidy.loc["brier_diff_vs_base_rate", ["low", "high"]].tolist() == [-0.2, 0.3]
+    assert nb.scores_table(pd.DataFrame()).empty and nb.score_intervals(pd.DataFrame()).empty

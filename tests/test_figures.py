@@ -86,8 +86,32 @@ def test_every_figure_function_renders_chinese():
                           "year": [2020, 2020], "value": [3.34, 3.78]})
     for draw in (lambda: figures.fan_grid([a, a]), lambda: figures.coverage_heatmap(coverage),
                  lambda: figures.reliability_diagram(rel), lambda: figures.coverage_by_horizon(cov),
-                 lambda: figures.peer_grid(peers)):
+                 lambda: figures.peer_grid(peers), lambda: figures.score_intervals(SCORE_INTERVALS)):
         assert glyph_warnings(draw) == []
+
+
+SCORE_INTERVALS = pd.DataFrame({
+    "method": ["pooled", "base_rate", "pooled", "base_rate", "pooled", "base_rate"],
+    "metric": ["brier", "brier", "log_score", "log_score", "brier_diff_vs_base_rate", "brier_diff_vs_base_rate"],
+    "value": [0.20, 0.25, 0.60, 0.69, -0.05, 0.0], "low": [0.15, 0.22, 0.50, 0.65, -0.12, 0.0],
+    "high": [0.26, 0.28, 0.71, 0.72, 0.03, 0.0]})
+
+
+def test_score_intervals_draws_each_interval_where_it_is():
+    fig = figures.score_intervals(SCORE_INTERVALS)
+    axes = fig.axes
+    assert len(axes) == 3
+    # best Brier first: pooled at y = 0; its whisker spans [low, high] and its dot sits at the value
+    whiskers = [ln for ln in axes[0].lines if len(ln.get_xdata()) == 2]
+    spans = sorted((tuple(ln.get_xdata()), tuple(ln.get_ydata())) for ln in whiskers)
+    assert spans == [((0.15, 0.26), (0, 0)), ((0.22, 0.28), (1, 1))]
+    assert [t.get_text() for t in axes[0].get_yticklabels()] == ["pooled", "base_rate"]
+    zero = [ln for ln in axes[2].lines if list(ln.get_xdata()) == [0, 0]]
+    assert zero  # the line a difference has to clear
+    plt.close(fig)
+    empty = figures.score_intervals(pd.DataFrame(columns=["method", "metric", "value", "low", "high"]))
+    assert "make backtest" in empty.axes[0].texts[0].get_text()
+    plt.close(empty)
 
 
 def test_importing_the_style_changes_no_global_setting():

@@ -1,5 +1,6 @@
 """Scores against hand computations, and a synthetic world where the true probability is known."""
 
+import itertools
 import math
 
 import numpy as np
@@ -106,3 +107,86 @@ def test_synthetic_world_with_known_probabilities():
     assert scoring.brier(sharpened, y) > scoring.brier(p, y) + 0.01
     table = scoring.reliability_table(p, y)
     assert np.allclose(table["mean_predicted"], table["observed_frequency"], atol=0.01)
+
+
+# -- uncertainty of scores -------------------------------------------------------------------
+
+def test_cohort_bootstrap_collapses_when_every_cohort_is_the_same():
+    # four cohorts, each with mean 0.2: every resample has mean 0.2
+    values = [0.1, 0.3, 0.2, 0.0, 0.4, 0.2]
+    est = scoring.cohort_bootstrap(values, ["a", "a", "b", "c", "c", "d"])
+    assert est == pytest.approx((0.2, 0.2, 0.2))
+    assert est.includes(0.2) and not est.includes(0.0)
+
+
+def test_cohort_bootstrap_two_cohorts_gives_the_cohort_means_as_ends():
+    # cohort a: mean 1 (3 cases), cohort b: mean 5 (1 case); the point is the case mean 2.
+    # A resample is aa (mean 1, prob 1/4), bb (mean 5, 1/4) or ab/ba (the full data, mean 2):
+    # the 2.5 % and 97.5 % quantiles are 1 and 5.
+    est = scoring.cohort_bootstrap([1.0, 1.0, 1.0, 5.0], ["a", "a", "a", "b"])
+    assert est == pytest.approx((2.0, 1.0, 5.0))
+    # a whole-cohort bootstrap never mixes cases inside a cohort: a case bootstrap would give 1.0..5.0 as well,
+    # but with 4 singleton cohorts the lower end is the all-ones resample far more often than 2.5 %
+    singles = scoring.cohort_bootstrap([1.0, 1.0, 1.0, 5.0], [1, 2, 3, 4])
+    assert singles.low == pytest.approx(1.0) and singles.high < 5.0
+
+
+def test_cohort_bootstrap_is_seeded_and_checks_its_input():
+    rng = np.random.default_rng(3)
+    v, c = rng.random(50), rng.integers(0, 8, 50)
+    assert scoring.cohort_bootstrap(v, c, seed=1) == scoring.cohort_bootstrap(v, c, seed=1)
+    assert scoring.cohort_bootstrap(v, c, seed=1) != scoring.cohort_bootstrap(v, c, seed=2)
+    assert all(np.isnan(scoring.cohort_bootstrap([], [])))
+    with pytest.raises(ValueError, match="cohorts have 2 labels"):
+        scoring.cohort_bootstrap([1.0, 2.0, 3.0], ["a", "b"])
+    with pytest.raises(ValueError, match="missing"):
+        scoring.cohort_bootstrap([1.0, np.nan], ["a", "b"])
+
+
+def test_difference_bootstrap_pairs_the_cases():
+    # method beats the baseline by exactly 0.1 on every case: the difference has no spread at all,
+    # although each mean on its own varies a lot across cohorts
+    base = np.array([0.9, 0.1, 0.5, 0.7, 0.3, 0.2])
+    cohorts = ["x", "x", "y", "y", "z", "z"]
+    diff = scoring.cohort_bootstrap_difference(base - 0.1, base, cohorts)
+    assert diff == pytest.approx((-0.1, -0.1, -0.1))
+    alone = scoring.cohort_bootstrap(base - 0.1, cohorts)
+    assert alone.high - alone.low > 0.1
+    same = scoring.cohort_bootstrap_difference(base, base, cohorts)
+    assert same == (0.0, 0.0, 0.0) and same.includes(0.0)
+
+
+def test_case_cohort_reads_region_membership_and_set_year():
+    sub = frozenset({"Jiangsu", "Taicang"})
+    assert scoring.case_cohort("Jiangsu", 2011, sub) == "cn_regions:2011"
+    assert scoring.case_cohort("Austria", 2005, sub) == "countries:2005"
+    assert scoring.case_cohort("China", np.int64(2016), sub) == "countries:2016"
+
+
+def test_poisson_binomial_pmf_matches_enumeration():
+    p = np.array([0.1, 0.5, 0.8, 0.35])
+    exact = np.zeros(5)
+    for outcome in itertools.product([0, 1], repeat=4):
+        o = np.array(outcome)
+        exact[o.sum()] += np.prod(np.where(o == 1, p, 1 - p))
+    assert scoring.poisson_binomial_pmf(p) == pytest.approx(exact)
+    assert scoring.poisson_binomial_pmf([0.5, 0.5]) == pytest.approx([0.25, 0.5, 0.25])
+
+
+def test_expected_successes_range_matches_the_exact_quantiles():
+    p = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.3, 0.2, 0.1])
+    cdf = np.cumsum(scoring.poisson_binomial_pmf(p))
+    # exact central 90 % range: smallest k with F(k) >= 0.05 and with F(k) >= 0.95 (neither is near the edge)
+    lo, hi = int(np.argmax(cdf >= 0.05)), int(np.argmax(cdf >= 0.95))
+    assert min(abs(cdf - 0.05).min(), abs(cdf - 0.95).min()) > 0.01
+    est = scoring.expected_successes(p)
+    assert est == pytest.approx((4.1, lo, hi))
+    assert scoring.expected_successes(np.ones(7)) == (7.0, 7.0, 7.0)
+    assert scoring.expected_successes([0.0, 1.0, 0.0]) == (1.0, 1.0, 1.0)
+    assert scoring.expected_successes(p, seed=5) == scoring.expected_successes(p, seed=5)
+
+
+def test_log_contributions_average_to_the_log_score():
+    p, y = [0.9, 0.2, 0.0], [1, 1, 0]
+    assert scoring.log_contributions(p, y) == pytest.approx([-np.log(0.9), -np.log(0.2), -np.log(0.999)])
+    assert scoring.log_contributions(p, y).mean() == pytest.approx(scoring.log_score(p, y))

@@ -160,7 +160,11 @@ _ROLLING = (
 
 _SCORES = (
     _c("case_set"), _c("metric"), _c("method"), _c("reference", nullable=True), _c("value", _F, True),
-    _c("n", "int"),
+    _c("n", "int"), _c("n_cohorts", "int"), *_floats("brier_low", "brier_high", "log_low", "log_high",
+                                                     "brier_diff_vs_base_rate", "brier_diff_vs_base_rate_low",
+                                                     "brier_diff_vs_base_rate_high", "expected_successes",
+                                                     "expected_successes_low", "expected_successes_high"),
+    _c("observed_successes", "int"),
 )
 
 _RELIABILITY = (

@@ -996,13 +996,64 @@ def add_base_rate(cases: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def score_cases(cases: pd.DataFrame, *, bins=scoring.DEFAULT_BINS) -> tuple[pd.DataFrame, pd.DataFrame]:
+def sub_national(cn_regions) -> frozenset[str]:
+    """Chinese sub-national regions: the provincial panel's regions and Taicang, without China itself."""
+    return frozenset(set(cn_regions) | {TAICANG}) - {"China"}
+
+
+def sub_national_regions(observations: pd.DataFrame, aggregates: frozenset[str] | None = None) -> frozenset[str]:
+    """The regions whose cases fall in ``cn_regions`` cohorts (`scoring.case_cohort`), from today's provincial panel.
+
+    The same set the pre-registered comparison uses (`compare.regime_of`):
+    the regions of the ``cn_provinces`` panel of `ROLLING_INDICATOR`, plus
+    Taicang, without China.
+    """
+    panel = current_panel(observations, "cn_provinces", ROLLING_INDICATOR, aggregates)
+    return sub_national(panel["region"])
+
+
+SCORE_INTERVAL_COLUMNS: tuple[str, ...] = (
+    "n_cohorts", "brier_low", "brier_high", "log_low", "log_high", "brier_diff_vs_base_rate",
+    "brier_diff_vs_base_rate_low", "brier_diff_vs_base_rate_high", "expected_successes", "expected_successes_low",
+    "expected_successes_high", "observed_successes")
+
+
+def _uncertainty(p: np.ndarray, y: np.ndarray, cohorts: np.ndarray, base: np.ndarray, seed: int) -> dict:
+    """One method's score intervals on one case set (``p`` without missing values; ``base`` may have some)."""
+    brier = scoring.cohort_bootstrap(scoring.brier_contributions(p, y), cohorts, seed=seed)
+    log = scoring.cohort_bootstrap(scoring.log_contributions(p, y), cohorts, seed=seed)
+    both = ~np.isnan(base)
+    diff = scoring.cohort_bootstrap_difference(scoring.brier_contributions(p[both], y[both]),
+                                               scoring.brier_contributions(base[both], y[both]),
+                                               cohorts[both], seed=seed)
+    expected = scoring.expected_successes(p, seed=seed)
+    return {"n_cohorts": len(set(cohorts.tolist())), "brier_low": brier.low, "brier_high": brier.high,
+            "log_low": log.low, "log_high": log.high, "brier_diff_vs_base_rate": diff.point,
+            "brier_diff_vs_base_rate_low": diff.low, "brier_diff_vs_base_rate_high": diff.high,
+            "expected_successes": expected.point, "expected_successes_low": expected.low,
+            "expected_successes_high": expected.high, "observed_successes": int(y.sum())}
+
+
+def score_cases(cases: pd.DataFrame, *, sub_national_set=frozenset(), bins=scoring.DEFAULT_BINS,
+                seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(scores, reliability) of every method on the scored cases, per case set and overall.
 
     ``scores`` is tidy: ``case_set``, ``metric`` (``brier``, ``log_score``,
     ``hit_rate``, ``brier_skill``), ``method``, ``reference`` (for skill: the
     baseline it is measured against, on the cases both have), ``value``, ``n``.
     A probability is a met call when >= 0.5.
+
+    Beside them, the uncertainty of the method's scores on that case set
+    (the same on each of its metric rows; `SCORE_INTERVAL_COLUMNS`):
+    ``n_cohorts`` (cohorts of its ``n`` cases, `scoring.case_cohort` with
+    ``sub_national_set``), ``brier_low``/``brier_high`` and
+    ``log_low``/``log_high`` (95 % cohort-bootstrap intervals of the mean
+    Brier and log score), ``brier_diff_vs_base_rate`` with ``_low``/``_high``
+    (mean Brier of the method minus the leave-one-out base rate's on the
+    cases both have, paired cohort bootstrap; below 0: better than the base
+    rate), ``expected_successes`` with ``_low``/``_high`` (the sum of the
+    method's probabilities and the 90 % range it implies, Poisson-binomial)
+    and ``observed_successes`` (targets met).  Seeded by ``seed``.
     """
     scored = cases[cases["status"] == "scored"]
     rows, rel = [], []
@@ -1011,6 +1062,9 @@ def score_cases(cases: pd.DataFrame, *, bins=scoring.DEFAULT_BINS) -> tuple[pd.D
         if sub.empty:
             continue
         y = sub["met"].to_numpy(dtype=float)
+        cohorts = np.array([scoring.case_cohort(r, yr, sub_national_set)
+                            for r, yr in zip(sub["region"], sub["set_year"], strict=True)])
+        base = _method_values(sub, BASE_RATE)
         for method in METHODS:
             v = _method_values(sub, method)
             ok = ~np.isnan(v)
@@ -1018,12 +1072,13 @@ def score_cases(cases: pd.DataFrame, *, bins=scoring.DEFAULT_BINS) -> tuple[pd.D
             if not n:
                 continue
             pv, yv = v[ok], y[ok]
+            extra = _uncertainty(pv, yv, cohorts[ok], base[ok], seed)
             rows += [{"case_set": case_set, "metric": "brier", "method": method, "reference": "",
-                      "value": scoring.brier(pv, yv), "n": n},
+                      "value": scoring.brier(pv, yv), "n": n, **extra},
                      {"case_set": case_set, "metric": "log_score", "method": method, "reference": "",
-                      "value": scoring.log_score(pv, yv), "n": n},
+                      "value": scoring.log_score(pv, yv), "n": n, **extra},
                      {"case_set": case_set, "metric": "hit_rate", "method": method, "reference": "",
-                      "value": scoring.hit_rate((pv >= 0.5).astype(float), yv), "n": n}]
+                      "value": scoring.hit_rate((pv >= 0.5).astype(float), yv), "n": n, **extra}]
             for ref in METHODS:
                 if ref == method or (method not in (POOLED, POOLED_CAL) and ref != BASE_RATE):
                     continue
@@ -1031,7 +1086,8 @@ def score_cases(cases: pd.DataFrame, *, bins=scoring.DEFAULT_BINS) -> tuple[pd.D
                 both = ok & ~np.isnan(rv)
                 if both.sum():
                     rows.append({"case_set": case_set, "metric": "brier_skill", "method": method, "reference": ref,
-                                 "value": scoring.brier_skill(v[both], y[both], rv[both]), "n": int(both.sum())})
+                                 "value": scoring.brier_skill(v[both], y[both], rv[both]), "n": int(both.sum()),
+                                 **extra})
         if case_set in ("past_plan", "all"):
             for method in (POOLED, POOLED_CAL):
                 v = _method_values(sub, method)
@@ -1040,7 +1096,8 @@ def score_cases(cases: pd.DataFrame, *, bins=scoring.DEFAULT_BINS) -> tuple[pd.D
                 table.insert(0, "method", method)
                 table.insert(0, "case_set", case_set)
                 rel.append(table)
-    scores = pd.DataFrame(rows, columns=["case_set", "metric", "method", "reference", "value", "n"])
+    scores = pd.DataFrame(rows, columns=["case_set", "metric", "method", "reference", "value", "n",
+                                         *SCORE_INTERVAL_COLUMNS])
     reliability = pd.concat(rel, ignore_index=True) if rel else pd.DataFrame()
     return scores, reliability
 
@@ -1131,7 +1188,7 @@ def run_backtest(observations: pd.DataFrame, targets: pd.DataFrame, *, n_draws: 
     t0 = time.perf_counter()
     cases = _merge_records(cases, scored_idx, records)
     cases = add_base_rate(cases)
-    scores, reliability = score_cases(cases)
+    scores, reliability = score_cases(cases, sub_national_set=sub_national_regions(observations), seed=seed)
     cov = coverage_by_horizon(rolling, fit)
     timing.append(("scores", time.perf_counter() - t0, int((cases["status"] == "scored").sum())))
     timing_frame = pd.DataFrame(timing, columns=["stage", "seconds", "n"])
@@ -1180,6 +1237,28 @@ def _f(x, digits: int = 3) -> str:
     return f"{x:.{digits}f}"
 
 
+def _n(x) -> str:
+    return "—" if x is None or pd.isna(x) else str(int(x))
+
+
+def _ci(point, low, high, digits: int = 3, sign: bool = False) -> str:
+    """``point [low, high]`` (``—`` for what is missing)."""
+    def one(x):
+        if x is None or pd.isna(x):
+            return "—"
+        return f"{x:+.{digits}f}" if sign else f"{x:.{digits}f}"
+    return f"{one(point)} [{one(low)}, {one(high)}]"
+
+
+def _verdict(d: scoring.Estimate) -> str:
+    """Which side of 0 a difference of negatively oriented scores lies on, read from its interval."""
+    if any(pd.isna(x) for x in d):
+        return "(no interval)"
+    if d.includes(0.0):
+        return "cannot tell apart"
+    return "better than base rate" if d.high < 0 else "worse than base rate"
+
+
 METHOD_LABELS = {POOLED: "pooled, uncalibrated (pre-registered)", POOLED_CAL: "pooled, calibrated (CV)",
                  BASE_RATE: "base rate (leave-one-out)"}
 
@@ -1210,15 +1289,35 @@ def render_scores(result: BacktestResult, *, worst: int = 8) -> str:
         lines.append("")
         lines.append(f"Scores on {'past-plan cases' if case_set == 'past_plan' else 'all scored cases'} "
                      "(Brier and log score: lower is better; BSS vs the leave-one-out base rate)")
-        lines.append(f"  {'method':<{width}} {'n':>3} {'Brier':>7} {'log':>7} {'hit':>6} {'BSS':>7}")
+        lines.append("  [95% interval: whole cohorts (regime x year the target was set) resampled, "
+                     f"{scoring.BOOTSTRAP_DRAWS} times]")
+        lines.append(f"  {'method':<{width}} {'n':>3} {'coh':>3} {'Brier [95%]':>21} {'log [95%]':>21} {'hit':>5} "
+                     f"{'BSS':>7}")
         for method in METHODS:
             m = sub[(sub["method"] == method)]
             if m.empty:
                 continue
             value = {(r["metric"], r["reference"]): r["value"] for _, r in m.iterrows()}
             bss = value.get(("brier_skill", BASE_RATE), np.nan)
-            lines.append(f"  {_label(method):<{width}} {int(m['n'].iloc[0]):>3} {_f(value[('brier', '')]):>7} "
-                         f"{_f(value[('log_score', '')]):>7} {_f(value[('hit_rate', '')], 2):>6} {_f(bss):>7}")
+            r0 = m.iloc[0]
+            lines.append(f"  {_label(method):<{width}} {int(r0['n']):>3} {_n(r0.get('n_cohorts')):>3} "
+                         f"{_ci(value[('brier', '')], r0.get('brier_low'), r0.get('brier_high')):>21} "
+                         f"{_ci(value[('log_score', '')], r0.get('log_low'), r0.get('log_high')):>21} "
+                         f"{_f(value[('hit_rate', '')], 2):>5} {_f(bss):>7}")
+        lines.append(f"  Brier minus the base rate's on the same cases [95%] (below 0: better; an interval that "
+                     f"includes 0 cannot tell them apart), and targets met: expected [the method's own 90% range] "
+                     f"vs observed")
+        for method in METHODS:
+            m = sub[(sub["method"] == method)]
+            if m.empty or method == BASE_RATE:
+                continue
+            r0 = m.iloc[0]
+            d = scoring.Estimate(r0.get("brier_diff_vs_base_rate", np.nan), r0.get("brier_diff_vs_base_rate_low",
+                                 np.nan), r0.get("brier_diff_vs_base_rate_high", np.nan))
+            lines.append(f"  {_label(method):<{width}} {_ci(*d, sign=True):>24} {_verdict(d):<24} "
+                         f"expected {_f(r0.get('expected_successes'), 1):>5} "
+                         f"[{_n(r0.get('expected_successes_low'))}-{_n(r0.get('expected_successes_high'))}], "
+                         f"observed {_n(r0.get('observed_successes'))}")
         paired = sub[(sub["metric"] == "brier_skill") & sub["method"].isin([POOLED, POOLED_CAL])
                      & (sub["reference"] != BASE_RATE)]
         if len(paired):

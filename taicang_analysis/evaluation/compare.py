@@ -55,9 +55,7 @@ EPS = scoring.LOG_EPS
 
 def regime_of(region: str, cn_regions) -> str:
     """``cn_regions`` for Chinese sub-national regions (provinces in the panel, Taicang), else ``countries``."""
-    if region == "China":
-        return "countries"
-    return "cn_regions" if region in set(cn_regions) or region == backtest.TAICANG else "countries"
+    return scoring.regime_of(region, backtest.sub_national(cn_regions))
 
 
 def past_change(z: np.ndarray, years: np.ndarray) -> float:
@@ -108,27 +106,15 @@ def ambition_baseline(a, y, groups) -> np.ndarray:
 
 
 def poisson_binomial_range(p, *, level: float = 0.9, n_sims: int = 20_000, seed: int = 0) -> tuple[float, int, int]:
-    """(expected successes, lower, upper) of the central ``level`` range of sum Bernoulli(p_i), by simulation."""
-    p = np.asarray(p, float)
-    sims = (np.random.default_rng(seed).random((n_sims, p.size)) < p).sum(axis=1)
-    tail = (1 - level) / 2
-    lo, hi = np.quantile(sims, [tail, 1 - tail])
-    return float(p.sum()), int(lo), int(hi)
+    """(expected successes, lower, upper): `scoring.expected_successes` as a plain tuple."""
+    e = scoring.expected_successes(p, level=level, n_sims=n_sims, seed=seed)
+    return e.point, int(e.low), int(e.high)
 
 
 def cohort_bootstrap(values: np.ndarray, cohorts, *, n_boot: int = BOOTSTRAP, seed: int = 0) -> tuple[float, float]:
-    """95 % percentile interval of the mean of ``values`` when whole cohorts are resampled with replacement."""
-    values = np.asarray(values, float)
-    codes, uniq = pd.factorize(pd.Series(np.asarray(cohorts).astype(str)))
-    k = len(uniq)
-    sums = np.bincount(codes, weights=values, minlength=k)
-    counts = np.bincount(codes, minlength=k).astype(float)
-    rng = np.random.default_rng(seed)
-    pick = rng.integers(0, k, size=(n_boot, k))
-    w = np.stack([np.bincount(row, minlength=k) for row in pick])
-    means = (w @ sums) / (w @ counts)
-    lo, hi = np.quantile(means, [0.025, 0.975])
-    return float(lo), float(hi)
+    """95 % percentile interval of the mean of ``values`` resampling whole cohorts (`scoring.cohort_bootstrap`)."""
+    e = scoring.cohort_bootstrap(values, cohorts, n_boot=n_boot, seed=seed)
+    return e.low, e.high
 
 
 def _log_scores(p, y) -> np.ndarray:
@@ -158,7 +144,8 @@ def _case_row(prep: dict, spread, cn_regions, set_year: int, n_draws: int, seed:
     a = run.assessment
     regime = regime_of(prep["region"], cn_regions)
     rec = {"case_id": prep["case_id"], "region": prep["region"], "indicator": prep["indicator"],
-           "regime": regime, "cohort": f"{regime}:{set_year}", "target_year": spec.year,
+           "regime": regime, "cohort": scoring.case_cohort(prep["region"], set_year, backtest.sub_national(cn_regions)),
+           "target_year": spec.year,
            "outcome": prep["outcome"], "met": run.record["met"], "pool": run.record["probability_calibrated"],
            "pool_crps": np.nan, "pool_pit": np.nan, "v2_raw": np.nan, "v2_crps": np.nan, "v2_pit": np.nan,
            "v2_note": "", "r_req": np.nan, "r_past": np.nan, "horizon": spec.year - int(prep["series"].index[-1])}

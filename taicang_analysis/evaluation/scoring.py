@@ -20,12 +20,18 @@ which moves every quantile away from the median by the factor ``s``.
 from __future__ import annotations
 
 import itertools
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 DEFAULT_BINS: tuple[float, ...] = (0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0)
 LOG_EPS = 1e-3  # log_score clips p to [eps, 1 - eps]: a wrong certain call costs -log(0.001) = 6.91
+BOOTSTRAP_DRAWS = 2_000  # cohort bootstrap resamples (docs/preregistration.md: B = 2000, seed 0)
+BOOTSTRAP_LEVEL = 0.95
+SUCCESS_LEVEL = 0.9  # central range of the number of targets met the model itself expects
+SUCCESS_SIMULATIONS = 20_000
+SUB_NATIONAL, COUNTRIES = "cn_regions", "countries"  # the two regimes a past-plan case's cohort is cut by
 
 
 def _probabilities(p, name: str = "p") -> np.ndarray:
@@ -237,3 +243,153 @@ def spread_for_coverage(r, level: float) -> float:
     if not r.size:
         return float("nan")
     return float(np.quantile(r, level, method="inverted_cdf"))
+
+
+def log_contributions(p, y, eps: float = LOG_EPS) -> np.ndarray:
+    """Each case's negative log-likelihood (their mean is `log_score`)."""
+    if not 0 < eps < 0.5:
+        raise ValueError(f"eps must be in (0, 0.5), got {eps}")
+    p = _probabilities(p)
+    y = _outcomes(y, p.size)
+    q = np.clip(p, eps, 1 - eps)
+    return -(y * np.log(q) + (1 - y) * np.log1p(-q))
+
+
+# -- uncertainty of a score -----------------------------------------------------------------
+
+class Estimate(NamedTuple):
+    """A point estimate with the ends of its interval (``nan`` when there is nothing to estimate from)."""
+
+    point: float
+    low: float
+    high: float
+
+    def includes(self, value: float = 0.0) -> bool:
+        """Whether ``value`` lies inside ``[low, high]`` (ends included): e.g. a difference that cannot tell apart."""
+        return bool(self.low <= value <= self.high)
+
+
+def regime_of(region: str, sub_national) -> str:
+    """``cn_regions`` if ``region`` is one of the Chinese sub-national regions ``sub_national``, else ``countries``.
+
+    ``sub_national`` is a set of region names taken from typed data (the
+    provincial panel's regions without the national aggregate, plus Taicang):
+    membership decides, never a region's spelling.
+    """
+    return SUB_NATIONAL if region in sub_national else COUNTRIES
+
+
+def case_cohort(region: str, set_year: int, sub_national) -> str:
+    """A past-plan case's cohort: its regime (`regime_of`) and the year its target was set, ``"regime:year"``.
+
+    Targets set together by one kind of government (e.g. the EU's 2005 Lisbon
+    national targets, or the provinces' 12th plans of 2011) share the shocks
+    of their period, so they are resampled together (`cohort_bootstrap`).
+    The definition is the pre-registered one (docs/preregistration.md, section 5).
+    """
+    return f"{regime_of(region, sub_national)}:{int(set_year)}"
+
+
+def _cohort_codes(cohorts, n: int) -> tuple[np.ndarray, int]:
+    labels = np.asarray(cohorts).ravel()
+    if labels.size != n:
+        raise ValueError(f"cohorts have {labels.size} labels, values {n}")
+    codes, uniq = pd.factorize(pd.Series(labels.astype(str)))
+    return np.asarray(codes), len(uniq)
+
+
+def cohort_bootstrap(values, cohorts, *, n_boot: int = BOOTSTRAP_DRAWS, seed: int = 0,
+                     level: float = BOOTSTRAP_LEVEL) -> Estimate:
+    """Mean of ``values`` with the percentile interval from resampling whole cohorts.
+
+    Cases in one cohort are not independent (one period's shocks hit them
+    all), so the bootstrap draws ``k`` cohorts with replacement out of the
+    ``k`` observed and carries every case of each; the statistic is the
+    mean over the cases drawn (cohorts weigh by their size).
+
+    Notes
+    -----
+    With cohort sums :math:`S_c`, sizes :math:`n_c` and draw counts
+    :math:`w_{bc}` (multinomial, :math:`\\sum_c w_{bc} = k`), replicate
+    :math:`b` is :math:`\\bar v_b = \\sum_c w_{bc} S_c / \\sum_c w_{bc} n_c`;
+    the interval is the :math:`(1 \\pm \\text{level})/2` quantiles of the
+    :math:`\\bar v_b` (linear interpolation).  All cohorts identical: the
+    interval is the point.  Two cohorts: the interval's ends are the two
+    cohort means (each is drawn twice with probability 1/4 > 2.5 %).
+
+    References
+    ----------
+    .. [1] Cameron, A. C., Gelbach, J. B. and Miller, D. L. (2008),
+       "Bootstrap-based improvements for inference with clustered errors",
+       Review of Economics and Statistics 90(3), 414-427.
+    """
+    if not 0 < level < 1:
+        raise ValueError(f"level must be in (0, 1), got {level}")
+    if n_boot < 1:
+        raise ValueError(f"n_boot must be a positive integer, got {n_boot}")
+    v = np.asarray(values, dtype=float).ravel()
+    if np.any(np.isnan(v)):
+        raise ValueError("values have missing entries: drop the cases without one first")
+    codes, k = _cohort_codes(cohorts, v.size)
+    if not v.size:
+        return Estimate(float("nan"), float("nan"), float("nan"))
+    sums = np.bincount(codes, weights=v, minlength=k)
+    counts = np.bincount(codes, minlength=k).astype(float)
+    pick = np.random.default_rng(seed).integers(0, k, size=(n_boot, k))
+    w = np.stack([np.bincount(row, minlength=k) for row in pick])
+    means = (w @ sums) / (w @ counts)
+    tail = (1 - level) / 2
+    lo, hi = np.quantile(means, [tail, 1 - tail])
+    return Estimate(float(v.mean()), float(lo), float(hi))
+
+
+def cohort_bootstrap_difference(method, baseline, cohorts, *, n_boot: int = BOOTSTRAP_DRAWS, seed: int = 0,
+                                level: float = BOOTSTRAP_LEVEL) -> Estimate:
+    """Mean of ``method - baseline`` (per-case scores on the same cases) with its cohort-bootstrap interval.
+
+    Resampling the paired differences keeps each case's two scores together,
+    so the interval is that of the difference, not of two separate means.
+    For negatively oriented scores (Brier, log) a difference below 0 means the
+    method beat the baseline; an interval that includes 0 cannot tell them apart.
+    """
+    m = np.asarray(method, dtype=float).ravel()
+    b = np.asarray(baseline, dtype=float).ravel()
+    if m.size != b.size:
+        raise ValueError(f"method has {m.size} scores, baseline {b.size}")
+    return cohort_bootstrap(m - b, cohorts, n_boot=n_boot, seed=seed, level=level)
+
+
+def poisson_binomial_pmf(p) -> np.ndarray:
+    """Exact distribution of the number of successes of independent Bernoulli(p_i) (index k = P(K = k)).
+
+    By convolution, one case at a time: :math:`P_i(k) = P_{i-1}(k)(1 - p_i) + P_{i-1}(k - 1) p_i`.
+    """
+    p = _probabilities(p)
+    pmf = np.zeros(p.size + 1)
+    pmf[0] = 1.0
+    for i, pi in enumerate(p):
+        pmf[1:i + 2] = pmf[1:i + 2] * (1 - pi) + pmf[:i + 1] * pi
+        pmf[0] *= 1 - pi
+    return pmf
+
+
+def expected_successes(p, *, level: float = SUCCESS_LEVEL, n_sims: int = SUCCESS_SIMULATIONS,
+                       seed: int = 0) -> Estimate:
+    """How many targets the model expects met: :math:`\\sum p_i`, with its own central ``level`` range.
+
+    If each case is met independently with the model's probability, the
+    count is Poisson-binomial; the range is its central ``level`` interval
+    by simulation (``n_sims`` seeded draws): the smallest counts ``k`` with
+    :math:`F(k) \\ge (1 - level)/2` and :math:`F(k) \\ge (1 + level)/2`
+    (inverted CDF).  An observed count outside the range says the model's
+    probabilities are off in total, whatever their ranking (`poisson_binomial_pmf` is the exact check).
+    """
+    if not 0 < level < 1:
+        raise ValueError(f"level must be in (0, 1), got {level}")
+    p = _probabilities(p)
+    if not p.size:
+        return Estimate(float("nan"), float("nan"), float("nan"))
+    sims = (np.random.default_rng(seed).random((n_sims, p.size)) < p).sum(axis=1)
+    tail = (1 - level) / 2
+    lo, hi = np.quantile(sims, [tail, 1 - tail], method="inverted_cdf")
+    return Estimate(float(p.sum()), float(lo), float(hi))

@@ -311,6 +311,50 @@ def coverage_by_horizon(table: pd.DataFrame, ax=None, *, level: int = 80, panel:
     return ax
 
 
+SCORE_PANELS = {"brier": "Brier 分数 Brier score", "log_score": "对数分数 log score",
+                "brier_diff_vs_base_rate": "Brier − 基准率 Brier minus base rate"}
+
+
+@style.styled
+def score_intervals(table: pd.DataFrame, *, title: str | None = None):
+    """Dot-and-whisker: each method's score (dot) and its 95 % cohort-bootstrap interval (whisker), per metric.
+
+    ``table``: ``method, metric, value, low, high`` (`notebook_support.score_intervals`).
+    One panel per metric (lower is better in all of them); the difference
+    panel has a line at 0: a whisker crossing it cannot tell the method
+    apart from the base rate.  Methods keep the order of the Brier panel
+    (best first).  Returns the Figure.
+    """
+    metrics = [m for m in SCORE_PANELS if not table.empty and m in set(table["metric"])] or ["brier"]
+    fig, axes = plt.subplots(1, len(metrics), figsize=(3.6 * len(metrics) + 1.5, 3.6), sharey=True,
+                             layout="constrained", squeeze=False)
+    axes = axes[0]
+    if table.empty:
+        _no_data(axes[0], "no track record yet: make backtest")
+        return fig
+    order = table[table["metric"] == metrics[0]].sort_values("value")["method"].tolist()
+    order += [m for m in dict.fromkeys(table["method"]) if m not in order]
+    pos = {m: i for i, m in enumerate(order)}
+    palette = dict(zip(order, sns.color_palette("colorblind", n_colors=len(order)), strict=True))
+    for ax, metric in zip(axes, metrics, strict=True):
+        rows = table[table["metric"] == metric]
+        for r in rows.itertuples():
+            y = pos[r.method]
+            colour = palette[r.method]
+            if pd.notna(r.low) and pd.notna(r.high):
+                ax.plot([r.low, r.high], [y, y], color=colour, linewidth=2, solid_capstyle="butt")
+            ax.plot([r.value], [y], "o", color=colour, markersize=6, zorder=3)
+        if metric == "brier_diff_vs_base_rate":
+            ax.axvline(0, color="grey", linestyle=":", linewidth=1)
+        ax.set_title(SCORE_PANELS[metric], loc="left", fontsize=10)
+        ax.set_xlabel("越低越好 lower is better")
+        ax.grid(axis="x", alpha=0.3)
+    axes[0].set_yticks(range(len(order)), order)
+    axes[0].set_ylim(len(order) - 0.5, -0.5)
+    fig.suptitle(title or "得分及其95%区间 Scores with their 95% cohort-bootstrap intervals", x=0.01, ha="left")
+    return fig
+
+
 # -- peers ---------------------------------------------------------------------------
 
 @style.styled

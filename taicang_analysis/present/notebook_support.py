@@ -310,28 +310,119 @@ class Backtest:
     coverage_by_horizon: pd.DataFrame
 
 
-def backtest_tables(processed_dir=None) -> Backtest:
-    """The tables ``python -m taicang_analysis backtest`` writes (backtest_*.csv), or empty ones and how to make them."""
+AS_OF_NOT_APPLIED = ("as_of {as_of} is not applied here: this track record is the last backtest run's, over every "
+                     "outcome known then. It cannot be cut at a date honestly: outcomes read from the reference "
+                     "panels carry no publication date, and the calibration was fitted on all of them.")
+
+
+def backtest_tables(processed_dir=None, *, as_of: str | None = None) -> Backtest:
+    """The tables ``python -m taicang_analysis backtest`` writes (backtest_*.csv), or empty ones and how to make them.
+
+    ``as_of`` is not applied (see `AS_OF_NOT_APPLIED`); when given, the message says so.
+    """
     folder = io.PROCESSED_DIR if processed_dir is None else processed_dir
     paths = {name: folder / f"backtest_{name}.csv" for name in BACKTEST_TABLES}
     missing = [p.name for p in paths.values() if not p.exists()]
+    note = "" if as_of is None else " " + AS_OF_NOT_APPLIED.format(as_of=as_of)
     if missing:
         empty = {name: pd.DataFrame() for name in BACKTEST_TABLES}
         return Backtest(False, f"no track record yet ({', '.join(missing)} missing in the processed data): run "
                                "`make backtest` (python -m taicang_analysis backtest, about 2 minutes on 2 cores), "
-                               "then re-run this notebook", **empty)
+                               "then re-run this notebook" + note, **empty)
     tables = {name: io.read_processed(p.name, folder) for name, p in paths.items()}
-    return Backtest(True, "the backtest's tables (backtest_*.csv in the processed data)", **tables)
+    return Backtest(True, "the backtest's tables (backtest_*.csv in the processed data), as of its last run." + note,
+                    **tables)
+
+
+_INTERVALS = {"brier": ("brier_low", "brier_high"), "log_score": ("log_low", "log_high"),
+              "brier_diff_vs_base_rate": ("brier_diff_vs_base_rate_low", "brier_diff_vs_base_rate_high")}
+
+
+def _per_method(scores: pd.DataFrame, case_set: str) -> pd.DataFrame:
+    """One row per method of a case set: its point scores and the interval columns (which repeat per metric)."""
+    rows = scores[(scores["case_set"] == case_set) & scores["metric"].isin(["brier", "log_score", "hit_rate"])]
+    table = rows.pivot_table(index="method", columns="metric", values="value", aggfunc="first", sort=False)
+    first = rows.groupby("method", sort=False).first()
+    table["n"] = first["n"]
+    for col in first.columns:
+        if col.endswith(("_low", "_high")) or col in ("n_cohorts", "brier_diff_vs_base_rate", "expected_successes",
+                                                      "observed_successes"):
+            table[col] = first[col]
+    table.columns.name = None
+    return table
 
 
 def scores_table(scores: pd.DataFrame, *, case_set: str = "past_plan") -> pd.DataFrame:
-    """Brier, log score and hit rate per method (rows, best Brier first), with the number of cases scored."""
-    if scores.empty:
-        return pd.DataFrame(columns=["brier", "log_score", "hit_rate", "n"])
-    rows = scores[(scores["case_set"] == case_set) & scores["metric"].isin(["brier", "log_score", "hit_rate"])]
-    table = rows.pivot_table(index="method", columns="metric", values="value", aggfunc="first", sort=False)
-    table["n"] = rows.groupby("method", sort=False)["n"].first()
-    return table.sort_values("brier")
+    """Brier and log score with their 95 % cohort-bootstrap intervals, hit rate, and Brier minus the base rate's.
+
+    One row per method (best Brier first) with the cases (``n``) and cohorts
+    scored.  Lower Brier and log scores are better; a Brier difference below 0
+    beats the leave-one-out base rate.
+    """
+    cols = ["brier", "brier_low", "brier_high", "log_score", "log_low", "log_high", "hit_rate",
+            "brier_diff_vs_base_rate", "brier_diff_vs_base_rate_low", "brier_diff_vs_base_rate_high", "n",
+            "n_cohorts"]
+    if scores.empty or not (scores["case_set"] == case_set).any():
+        return pd.DataFrame(columns=cols)
+    table = _per_method(scores, case_set)
+    return table[[c for c in cols if c in table.columns]].sort_values("brier")
+
+
+def score_intervals(scores: pd.DataFrame, *, case_set: str = "past_plan") -> pd.DataFrame:
+    """Tidy ``method, metric, value, low, high`` for the dot-and-whisker figure (`figures.score_intervals`)."""
+    out = pd.DataFrame(columns=["method", "metric", "value", "low", "high"])
+    if scores.empty or not (scores["case_set"] == case_set).any():
+        return out
+    table = _per_method(scores, case_set)
+    parts = [pd.DataFrame({"method": table.index, "metric": metric, "value": table[metric].to_numpy(),
+                           "low": table[low].to_numpy(), "high": table[high].to_numpy()})
+             for metric, (low, high) in _INTERVALS.items() if {metric, low, high} <= set(table.columns)]
+    return pd.concat(parts, ignore_index=True) if parts else out
+
+
+def track_record_sentences(scores: pd.DataFrame, *, case_set: str = "past_plan",
+                           methods=("pooled", "pooled_calibrated")) -> str:
+    """What the intervals say, in words: each method against the base rate, and targets met expected vs observed.
+
+    A difference whose 95 % interval includes 0 is reported as "cannot tell
+    apart" from the base rate; an observed count outside the method's own
+    90 % range says its probabilities are off in total.
+    """
+    if scores.empty or not (scores["case_set"] == case_set).any():
+        return "No track record to describe yet."
+    table = _per_method(scores, case_set)
+    lines = []
+    for method in methods:
+        if method not in table.index:
+            continue
+        r = table.loc[method]
+        d, lo, hi = r["brier_diff_vs_base_rate"], r["brier_diff_vs_base_rate_low"], r["brier_diff_vs_base_rate_high"]
+        if pd.isna(lo) or pd.isna(hi):
+            verdict = "has no interval against the base rate"
+        elif lo <= 0 <= hi:
+            verdict = ("cannot tell apart from the base rate: the 95 % interval of its Brier score minus the base "
+                       "rate's includes 0")
+        elif hi < 0:
+            verdict = "beats the base rate: the 95 % interval of its Brier score minus the base rate's is below 0"
+        else:
+            verdict = ("does worse than the base rate: the 95 % interval of its Brier score minus the base rate's "
+                       "is above 0")
+        lines.append(f"{method}: {verdict} ({d:+.3f} [{lo:+.3f}, {hi:+.3f}], {int(r['n'])} cases in "
+                     f"{int(r['n_cohorts'])} cohorts).")
+        e, elo, ehi, obs = (r["expected_successes"], r["expected_successes_low"], r["expected_successes_high"],
+                            int(r["observed_successes"]))
+        where = ("inside the range" if elo <= obs <= ehi else
+                 "below the range: fewer met than its probabilities implied (too optimistic in total)" if obs < elo
+                 else "above the range: more met than its probabilities implied (too pessimistic in total)")
+        lines.append(f"{method}: targets met, expected {e:.1f} (its own 90 % range {int(elo)}-{int(ehi)}), "
+                     f"observed {obs}: {where}.")
+    others = table.drop(index=[m for m in ("base_rate",) if m in table.index])
+    lo, hi = others["brier_diff_vs_base_rate_low"], others["brier_diff_vs_base_rate_high"]
+    apart = others.index[(hi < 0) | (lo > 0)].tolist()
+    lines.append(f"Of the {len(others)} methods scored against the base rate, "
+                 + ("none can be told apart from it on these cases." if not apart
+                    else f"{len(apart)} can be told apart from it: {', '.join(apart)}."))
+    return "\n".join(lines)
 
 
 def reliability(backtest: Backtest, *, case_set: str = "past_plan") -> pd.DataFrame:

@@ -108,6 +108,15 @@ def test_a_new_package_version_or_an_edited_calibration_refits(tmp_path, fake_ba
     assert len(fake_backtest) == 1  # checking never fits
 
 
+def test_a_change_in_the_engines_code_refits(tmp_path, fake_backtest, monkeypatch):
+    backtest.ensure_calibration(_observations(), _targets(), processed_dir=tmp_path, **SETTINGS)
+    real = backtest.code_digest()
+    assert real == backtest.code_digest() and len(real) == 64  # stable between calls
+    monkeypatch.setattr(backtest, "code_digest", lambda: "0" * 64)  # as if a module of the engine was edited
+    status = backtest.calibration_is_current(_observations(), _targets(), processed_dir=tmp_path, **SETTINGS)
+    assert not status.reused and status.changed == ("code",) and "code" in str(status)
+
+
 def test_force_refits_even_when_current(tmp_path, fake_backtest):
     backtest.ensure_calibration(_observations(), _targets(), processed_dir=tmp_path, **SETTINGS)
     _, status = backtest.ensure_calibration(_observations(), _targets(), processed_dir=tmp_path, force=True,

@@ -1492,9 +1492,27 @@ def calibration_key(observations: pd.DataFrame, targets: pd.DataFrame, *, n_draw
               "targets.csv": _digest(io.frame_to_csv_bytes(targets))}
     settings = _settings_of(n_draws=n_draws, rolling_draws=rolling_draws, origin_step=origin_step,
                             min_obs=min_obs, seed=seed, level=level)
-    key = {"inputs": inputs, "settings": settings, "version": __version__}
+    key = {"inputs": inputs, "settings": settings, "version": __version__, "code": code_digest()}
     key["key"] = _digest(io.json_bytes(key))
     return key
+
+
+CODE_PACKAGES: tuple[str, ...] = ("data", "methods", "forecast", "assessment", "evaluation")
+
+
+def code_digest() -> str:
+    """sha256 over the source of the subpackages the backtest runs (``CODE_PACKAGES``): a code change
+    that could move a number refits the calibration even when the package version did not change."""
+    from pathlib import Path
+
+    from ..data import io
+
+    root = Path(__file__).resolve().parent.parent
+    parts = []
+    for package in CODE_PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            parts.append(path.relative_to(root).as_posix().encode() + b"\0" + (io.read_bytes(path) or b""))
+    return _digest(b"\0\0".join(parts))
 
 
 def _differences(stored: dict | None, key: dict, calibration_bytes: bytes | None) -> tuple[tuple[str, ...], str]:
@@ -1517,6 +1535,9 @@ def _differences(stored: dict | None, key: dict, calibration_bytes: bytes | None
     if stored.get("version") != key["version"]:
         changed.append("version")
         why.append(f"the package version changed ({stored.get('version')} -> {key['version']})")
+    if stored.get("code") != key["code"]:
+        changed.append("code")
+        why.append("the code of the engine or the backtest changed")
     return tuple(changed), "; ".join(why)
 
 

@@ -1,0 +1,223 @@
+"""A forecast ledger: today's probabilities for every open target, recorded before the outcome exists.
+
+A track record built after the fact can always be tuned; one written down in
+advance cannot.  `record_file` appends, for every open target (its target year
+is after the latest year any collection publishes for its indicator), the
+probability the engine gives today, with the date, the code version and a hash
+of everything the probability was computed from.  The file is append-only:
+an entry is never changed, and recording again on the same inputs (same target,
+method and inputs hash) writes nothing.  `score` reads each entry's outcome as
+soon as it appears among the observations and scores it (Brier, log score).
+
+Pure functions (`open_targets`, `entries`, `new_rows`, `score`) do the work;
+`record_file` and `read_ledger` are the thin disk edge (atomic replace of the
+whole file, existing rows first and unchanged).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..assessment import plans
+from ..assessment.assess import Calibration, Pool, assess
+from ..data import io, registry, vintages
+from . import backtest, scoring
+
+LEDGER_COLUMNS: tuple[str, ...] = (
+    "recorded", "code_version", "inputs_hash", "case_id", "region", "indicator", "comparator", "target",
+    "target_year", "method", "source", "latest_year", "latest_value", "probability", "median", "lower80", "upper80")
+KEY = ("case_id", "method", "inputs_hash")
+METHOD = "pool"  # the engine in use; a second engine is recorded under its own name
+
+
+def open_targets(observations: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """Targets whose outcome is not published yet: the target year is after the latest year with a
+    published value of that indicator for that region (in any collection)."""
+    known = observations[observations["value"].notna()]
+    latest = known.groupby(["region", "indicator"])["year"].max()
+    last = pd.Series([latest.get((r, i)) for r, i in zip(targets["region"], targets["indicator"], strict=True)],
+                     index=targets.index, dtype="Float64")
+    keep = last.isna() | (targets["target_year"].astype(int) > last.fillna(-1).astype(int))
+    return targets[keep].reset_index(drop=True)
+
+
+def _series_for(observations: pd.DataFrame, region: str, indicator: str) -> tuple[pd.Series, str]:
+    """The region's own published series; else its row of a panel (today's values, last `SERIES_WINDOW` years)."""
+    series, _ = plans.region_series(observations, region, indicator)
+    if len(series):
+        return series, "observations"
+    for name in backtest.PANELS:
+        panel = backtest.current_panel(observations, name, indicator)
+        rows = panel[panel["region"] == region].sort_values("year")
+        if len(rows):
+            s = pd.Series(rows["value"].to_numpy(float), index=rows["year"].to_numpy(int), name=indicator)
+            return backtest._latest_window(s, backtest.SERIES_WINDOW), name
+    return series, ""
+
+
+def inputs_hash(series: pd.Series, target_row: pd.Series, panels: dict, calibration: Calibration | None,
+                n_draws: int, seed: int) -> str:
+    """SHA-256 (16 hex digits) of the series, the target, the panels, the calibration and the draw settings."""
+    h = hashlib.sha256()
+    h.update(json.dumps({"series": [[int(y), float(v)] for y, v in series.items()],
+                         "target": [str(target_row["region"]), str(target_row["indicator"]),
+                                    str(target_row["comparator"]), float(target_row["target"]),
+                                    int(target_row["target_year"]), str(target_row.get("tolerance", ""))],
+                         "n_draws": n_draws, "seed": seed}, sort_keys=True).encode())
+    for name in sorted(panels):
+        p = panels[name].sort_values(["region", "year"])
+        h.update(name.encode())
+        h.update(io.frame_to_csv_bytes(p[["region", "year", "value"]]))
+    if calibration is not None:
+        h.update(io.frame_to_csv_bytes(calibration.to_frame()))
+    return h.hexdigest()[:16]
+
+
+def entries(observations: pd.DataFrame, targets: pd.DataFrame, *, recorded: str, code_version: str,
+            calibration: Calibration | None = None, n_draws: int = 10_000, seed: int = 0) -> pd.DataFrame:
+    """One candidate ledger row per open target that gets a probability today."""
+    rows = []
+    for _, t in open_targets(observations, targets).iterrows():
+        try:
+            ind = registry.get(t["indicator"])
+        except registry.UnknownIndicator:
+            continue
+        series, source = _series_for(observations, t["region"], ind.id)
+        if series.empty:
+            continue
+        panels = plans.reference_panels(observations, ind.id)
+        aggregates = backtest.aggregate_regions(observations)
+        panels = {k: p[~p["region"].isin(aggregates)].reset_index(drop=True) for k, p in panels.items()}
+        pool = Pool(spread=calibration) if calibration is not None else Pool()
+        a = assess(series, plans.target_spec(t), kind=plans.model_kind(ind),
+                   direction=ind.direction if ind.direction != "none" else "up",
+                   bounds=ind.bounds if ind.is_share else None, indicator=ind.id, panels=panels,
+                   exclude_regions=(t["region"],), pool=pool, n_draws=n_draws, seed=seed)
+        if a.probability is None:
+            continue
+        rows.append({"recorded": recorded, "code_version": code_version,
+                     "inputs_hash": inputs_hash(series, t, panels, calibration, n_draws, seed),
+                     "case_id": t["source_ref"], "region": t["region"], "indicator": ind.id,
+                     "comparator": t["comparator"], "target": float(t["target"]),
+                     "target_year": int(t["target_year"]), "method": METHOD, "source": source,
+                     "latest_year": int(series.index[-1]), "latest_value": float(series.iloc[-1]),
+                     "probability": float(a.probability), "median": float(a.projection["median"]),
+                     "lower80": float(a.projection["lower"]), "upper80": float(a.projection["upper"])})
+    return pd.DataFrame(rows, columns=list(LEDGER_COLUMNS))
+
+
+def new_rows(existing: pd.DataFrame, candidates: pd.DataFrame) -> pd.DataFrame:
+    """The candidates whose (case_id, method, inputs_hash) is not yet in the ledger."""
+    if existing.empty:
+        return candidates.reset_index(drop=True)
+    seen = set(zip(*(existing[k].astype(str) for k in KEY)))
+    keep = [tuple(str(v) for v in key) not in seen for key in zip(*(candidates[k] for k in KEY))]
+    return candidates[keep].reset_index(drop=True)
+
+
+def score(ledger: pd.DataFrame, observations: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """The ledger with ``outcome``, ``met``, ``brier`` and ``log_score`` where the outcome has been published."""
+    out = ledger.copy()
+    for col in ("outcome", "met", "brier", "log_score"):
+        out[col] = np.nan
+    known = vintages.known_values(observations[observations["value"].notna()])
+    spec_rows = targets.set_index("source_ref")
+    for i, r in out.iterrows():
+        hit = known[(known["region"] == r["region"]) & (known["indicator"] == r["indicator"])
+                    & (known["year"] == int(r["target_year"]))]
+        if hit.empty or r["case_id"] not in spec_rows.index:
+            continue
+        ind = registry.get(r["indicator"])
+        spec = plans.target_spec(spec_rows.loc[r["case_id"]])
+        outcome = float(hit["value"].iloc[0])
+        met = float(bool(spec.met(np.array([outcome]), ind.direction if ind.direction != "none" else "up")[0]))
+        p = float(r["probability"])
+        out.at[i, "outcome"], out.at[i, "met"] = outcome, met
+        out.at[i, "brier"] = (p - met) ** 2
+        out.at[i, "log_score"] = scoring.log_score([p], [met])
+    return out
+
+
+# -- the disk edge ---------------------------------------------------------------------------------
+
+def read_ledger(path: Path) -> pd.DataFrame:
+    path = Path(path)
+    if not path.exists():
+        return pd.DataFrame(columns=list(LEDGER_COLUMNS))
+    frame = pd.read_csv(path, dtype={"code_version": str, "inputs_hash": str, "case_id": str})
+    missing = set(LEDGER_COLUMNS) - set(frame.columns)
+    if missing:
+        raise ValueError(f"{path}: not a forecast ledger (missing columns {sorted(missing)})")
+    return frame
+
+
+def record_file(path: Path, observations: pd.DataFrame, targets: pd.DataFrame, *, recorded: str,
+                code_version: str, calibration: Calibration | None = None, n_draws: int = 10_000,
+                seed: int = 0) -> pd.DataFrame:
+    """Append today's new entries to the ledger at ``path`` (atomically); returns the rows written (maybe none)."""
+    path = Path(path)
+    existing = read_ledger(path)
+    fresh = new_rows(existing, entries(observations, targets, recorded=recorded, code_version=code_version,
+                                       calibration=calibration, n_draws=n_draws, seed=seed))
+    if fresh.empty:
+        return fresh
+    payload = io.frame_to_csv_bytes(fresh)
+    if path.exists():  # existing bytes unchanged, the new rows (without a header) after them
+        payload = path.read_bytes() + payload.split(b"\n", 1)[1]
+    io.write_tables_atomically({path.name: payload}, path.parent)
+    return fresh
+
+
+LEDGER_FILE = io.PROJECT_ROOT / "data" / "ledger" / "forecasts.csv"
+
+
+def code_version(root: Path = io.PROJECT_ROOT) -> str:
+    """The git commit of the code (``unknown`` outside a git checkout); ``+dirty`` if files are modified."""
+    import subprocess
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+
+
+def main(argv=None) -> int:
+    """``record``: append today's entries to data/ledger/forecasts.csv; ``score``: print the scored entries."""
+    import argparse
+    import datetime as dt
+    import sys
+
+    parser = argparse.ArgumentParser(prog="python -m taicang_analysis.evaluation.ledger")
+    parser.add_argument("action", choices=("record", "score"))
+    parser.add_argument("--ledger", type=Path, default=LEDGER_FILE)
+    parser.add_argument("--calibration", default=None, help="as `assess --calibration` (default: the fitted table)")
+    args = parser.parse_args(argv)
+    try:
+        observations, targets = io.read_processed("observations.csv"), io.read_processed("targets.csv")
+        if args.action == "record":
+            calibration, _ = plans.load_calibration(args.calibration)
+            fresh = record_file(args.ledger, observations, targets, recorded=dt.date.today().isoformat(),
+                                code_version=code_version(), calibration=calibration)
+            print(f"{len(fresh)} new entr{'y' if len(fresh) == 1 else 'ies'} in {args.ledger}")
+            if len(fresh):
+                print(fresh[["case_id", "region", "indicator", "target", "target_year", "probability"]]
+                      .to_string(index=False))
+        else:
+            scored = score(read_ledger(args.ledger), observations, targets)
+            print(scored[["recorded", "region", "indicator", "target", "target_year", "probability", "outcome",
+                          "met", "brier"]].to_string(index=False))
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

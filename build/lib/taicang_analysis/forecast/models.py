@@ -1,0 +1,381 @@
+"""Forecast models for short, irregular annual series -> seeded predictive draws.
+
+A county indicator typically has 2-4 published values (R&D intensity 2010,
+2015, 2020).  Each model here turns such a series into draws of the value in
+every future year up to ``horizon_year``, and refuses (returns `Skipped`
+with the reason) when the series is too short for the model to say anything
+honest: too few points to estimate a spread, gaps where the model needs a
+regular annual series, or values outside the transform's domain.  Gaps are
+never filled; only the local linear trend sees missing years, as unobserved
+(NaN) years of a state-space model.
+
+Models work on a transformed scale chosen by ``kind`` -- identity for
+``level``, log for ``count``/``rate``, logit of ``(v - lo) / (hi - lo)`` for
+``share`` -- except ``linear`` (always the raw value), ``loglinear`` (always
+log) and ``logit_linear`` (always logit).  Draws are back-transformed, so a
+share projected on the logit scale never leaves its bounds.
+
+The regression models and ``rw_drift`` include parameter uncertainty (their
+marginal predictive is the textbook Student-t prediction interval); the
+state-space models (``damped_ets``, ``local_linear_trend``) condition on their
+fitted variances, so their intervals are too narrow on short series -- which
+is one more reason they are gated to longer series.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+# statsmodels is imported on first use by the models that need it (PEP 562), so
+# `import taicang_analysis` stays light; ``models.ETSModel`` etc. still resolve (and can be patched)
+_LAZY = {"OLS": "statsmodels.regression.linear_model", "add_constant": "statsmodels.tools.tools",
+         "ETSModel": "statsmodels.tsa.exponential_smoothing.ets",
+         "UnobservedComponents": "statsmodels.tsa.statespace.structural"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _lazy(name: str):
+    return globals()[name] if name in globals() else __getattr__(name)
+
+MODELS: tuple[str, ...] = ("rw_drift", "linear", "loglinear", "logit_linear",
+                           "damped_ets", "local_linear_trend")
+#: Fewest observations for which a model returns a `Forecast`.  ``rw_drift``
+#: computes a drift from 2 points but needs 3 for its innovation variance.
+MIN_OBS: dict[str, int] = {"rw_drift": 3, "linear": 3, "loglinear": 3, "logit_linear": 3,
+                           "damped_ets": 8, "local_linear_trend": 5}
+KINDS: tuple[str, ...] = ("share", "rate", "count", "level")
+_SCALE_OF_KIND = {"share": "logit", "rate": "log", "count": "log", "level": "identity"}
+_LLT_MAXITER = 500  # Nelder-Mead iterations; the fit takes ~10 ms on 5-15 points
+_ETS_MAXITER = 200  # L-BFGS iterations; 10-point fits converge in ~25
+
+
+class _DrawsSummary:
+    """Accessors shared by every result that carries ``years`` and ``draws``."""
+
+    years: tuple[int, ...]
+    draws: np.ndarray
+    model: str
+
+    def quantiles(self, q=(0.1, 0.5, 0.9)) -> pd.DataFrame:
+        """Quantiles of the draws per year (index ``year``, one column per q)."""
+        qs = np.atleast_1d(np.asarray(q, dtype=float))
+        values = np.quantile(self.draws, qs, axis=0).T
+        return pd.DataFrame(values, index=pd.Index(self.years, name="year"), columns=list(qs))
+
+    def median(self) -> pd.Series:
+        """Median draw per year."""
+        return pd.Series(np.median(self.draws, axis=0), index=pd.Index(self.years, name="year"),
+                         name=self.model)
+
+    def interval(self, level: float = 0.8) -> pd.DataFrame:
+        """Central predictive interval per year, columns ``lower`` and ``upper``."""
+        if not 0 < level < 1:
+            raise ValueError(f"level must be in (0, 1), got {level}")
+        tail = (1 - level) / 2
+        out = self.quantiles((tail, 1 - tail))
+        out.columns = ["lower", "upper"]
+        return out
+
+
+def _freeze_draws(obj, years) -> None:
+    draws = np.array(obj.draws, dtype=float)  # a private copy the caller cannot mutate
+    if draws.ndim != 2 or draws.shape[1] != len(years):
+        raise ValueError(f"draws must have shape (n_draws, {len(years)}), got {draws.shape}")
+    draws.flags.writeable = False
+    object.__setattr__(obj, "draws", draws)
+    object.__setattr__(obj, "years", tuple(int(y) for y in years))
+
+
+@dataclass(frozen=True, eq=False)
+class Forecast(_DrawsSummary):
+    """Predictive draws of one model for every year after the last observation.
+
+    ``growth`` is on the model's scale: units/yr on the identity scale,
+    ``exp(slope) - 1`` (compound growth per year) on the log scale, and
+    ``exp(slope) - 1`` of the odds on the logit scale.
+    """
+
+    model: str
+    years: tuple[int, ...]
+    draws: np.ndarray
+    growth: float | None
+    notes: str
+
+    def __post_init__(self):
+        _freeze_draws(self, self.years)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A model that was not fitted, and why."""
+
+    model: str
+    reason: str
+    failed_horizon: int | None = None  # a reference class: the first horizon k (years) it could not reach
+
+
+# -- transforms ---------------------------------------------------------------
+
+def _forward(v: np.ndarray, scale: str, bounds: tuple[float, float]) -> np.ndarray:
+    if scale == "log":
+        return np.log(v)
+    if scale == "logit":
+        p = (v - bounds[0]) / (bounds[1] - bounds[0])
+        return np.log(p) - np.log1p(-p)
+    return np.asarray(v, dtype=float)
+
+
+def _backward(z: np.ndarray, scale: str, bounds: tuple[float, float]) -> np.ndarray:
+    """Back-transform; exp overflow gives inf (heavy t tails with 1 df), silently."""
+    with np.errstate(over="ignore"):
+        if scale == "log":
+            return np.exp(z)
+        if scale == "logit":
+            lo, hi = bounds
+            v = lo + (hi - lo) / (1.0 + np.exp(-z))
+            # expit rounds to exactly 0 or 1 beyond |z| ~ 37; keep the open interval
+            return np.clip(v, np.nextafter(lo, hi), np.nextafter(hi, lo))
+    return np.asarray(z, dtype=float)
+
+
+def _domain_problem(v: np.ndarray, scale: str, bounds: tuple[float, float]) -> str | None:
+    if scale == "log" and np.any(v <= 0):
+        return "log scale needs values > 0"
+    if scale == "logit" and np.any((v <= bounds[0]) | (v >= bounds[1])):
+        return f"logit scale needs values strictly inside {bounds}"
+    return None
+
+
+def _growth(slope: float, scale: str) -> float:
+    return float(slope) if scale == "identity" else float(np.expm1(slope))
+
+
+def _negligible(var: float, z: np.ndarray) -> bool:
+    """Variance indistinguishable from 0 (rounding) relative to the data's spread."""
+    spread = np.var(z) + (1e-3 * (1 + np.mean(np.abs(z)))) ** 2  # floor: 0.1% of the level
+    return not var > 1e-6 * spread  # sd below 0.1% of the spread: rounding, not noise
+
+
+def _msqrt(m: np.ndarray) -> np.ndarray:
+    """Symmetric square root of a PSD matrix (tolerates zero variances)."""
+    w, v = np.linalg.eigh(np.atleast_2d(m))
+    return v * np.sqrt(np.clip(w, 0, None))
+
+
+# -- models -------------------------------------------------------------------
+
+def _rw_drift(z, years, fy, rng, n_draws):
+    """Random walk with drift on irregular spacing.
+
+    Notes
+    -----
+    With gaps :math:`g_i` and differences :math:`d_i = z_{i+1} - z_i`, the model
+    :math:`d_i \\sim N(\\mu g_i, g_i \\sigma^2)` is a weighted regression through
+    the origin whose GLS drift is :math:`\\hat\\mu = (z_n - z_1) / \\sum g_i`
+    with variance :math:`\\sigma^2/\\sum g_i` and
+    :math:`\\hat\\sigma^2 = \\sum (d_i - \\hat\\mu g_i)^2 / g_i / (n-2)`.
+    Drawing :math:`\\sigma^2 = \\hat\\sigma^2 (n-2)/\\chi^2_{n-2}`, then
+    :math:`\\mu \\mid \\sigma^2`, then the path, gives the exact Student-t
+    (n-2 df) predictive :math:`z_n + \\hat\\mu h \\pm t\\,\\hat\\sigma\\sqrt{h + h^2/\\sum g_i}`.
+    """
+    d, g = np.diff(z), np.diff(years).astype(float)
+    span, df = g.sum(), len(z) - 2
+    mu_hat = (z[-1] - z[0]) / span
+    s2 = float(np.sum((d - mu_hat * g) ** 2 / g) / df)
+    if _negligible(s2, z):
+        return None, "changes are proportional to the gaps: innovation variance is negligible"
+    sigma2 = s2 * df / rng.chisquare(df, n_draws)
+    mu = mu_hat + np.sqrt(sigma2 / span) * rng.standard_normal(n_draws)
+    steps = np.diff(np.concatenate([[years[-1]], fy])).astype(float)
+    shocks = np.sqrt(sigma2[:, None] * steps) * rng.standard_normal((n_draws, len(fy)))
+    paths = z[-1] + np.cumsum(mu[:, None] * steps + shocks, axis=1)
+    note = (f"drift {mu_hat:.4g}/yr = (last - first)/{span:g} yrs; innovation sd {np.sqrt(s2):.3g}"
+            f" per sqrt(yr) from {len(d)} gap-scaled differences; t with {df} df")
+    return (paths, mu_hat), note
+
+
+def _ols_trend(z, years, fy, rng, n_draws):
+    """OLS of z on year; draws whose marginals are the OLS t prediction interval.
+
+    Notes
+    -----
+    :math:`\\sigma^2 = s^2 (n-2)/\\chi^2_{n-2}`, :math:`\\beta \\sim N(\\hat\\beta, \\sigma^2 (X'X)^{-1})`,
+    :math:`z_f = x_f'\\beta + N(0, \\sigma^2)`: marginally :math:`x_f'\\hat\\beta \\pm t_{n-2}\\,
+    s\\sqrt{1 + x_f'(X'X)^{-1}x_f}`, i.e. ``get_prediction().summary_frame()``'s ``obs_ci``.
+    """
+    OLS, add_constant = _lazy("OLS"), _lazy("add_constant")
+    centre = float(np.mean(years))
+    res = OLS(z, add_constant(years - centre)).fit()
+    df = int(res.df_resid)
+    if _negligible(res.scale, z):
+        return None, "the points lie on a line: residual variance is negligible"
+    sigma2 = res.scale * df / rng.chisquare(df, n_draws)
+    root = _msqrt(res.normalized_cov_params)
+    beta = res.params + np.sqrt(sigma2)[:, None] * (rng.standard_normal((n_draws, 2)) @ root.T)
+    xf = np.column_stack([np.ones(len(fy)), fy - centre])
+    paths = beta @ xf.T + np.sqrt(sigma2)[:, None] * rng.standard_normal((n_draws, len(fy)))
+    slope = float(res.params[1])
+    note = (f"OLS on {len(z)} points: slope {slope:.4g}/yr (se {res.bse[1]:.2g}),"
+            f" residual sd {np.sqrt(res.scale):.3g}; t with {df} df")
+    return (paths, slope), note
+
+
+def _damped_ets(z, years, fy, rng, n_draws):
+    """Additive-error damped-trend ETS; draws from the fitted model's simulate."""
+    res = _lazy("ETSModel")(z, error="add", trend="add", damped_trend=True).fit(disp=False, maxiter=_ETS_MAXITER)
+    if not res.mle_retvals.get("converged", False):
+        return None, "ETS likelihood optimisation did not converge"
+    sims = res.simulate(len(fy), anchor="end", repetitions=n_draws, rng=rng)
+    paths = np.asarray(sims, dtype=float).reshape(len(fy), n_draws).T
+    slope = float(res.slope[-1])
+    phi = dict(zip(res.model.param_names, res.params))["damping_trend"]
+    note = (f"damped trend phi {phi:.3g}, last slope {slope:.4g}/yr;"
+            " conditional on fitted parameters (no parameter uncertainty)")
+    return (paths, slope), note
+
+
+def _local_linear_trend(z, years, fy, rng, n_draws):
+    """Local linear trend on the full annual grid; missing years are NaN (unobserved)."""
+    grid = pd.Series(z, index=years).reindex(range(years[0], years[-1] + 1))
+    res = _lazy("UnobservedComponents")(grid.to_numpy(), level="local linear trend").fit(
+        disp=False, method="nm", maxiter=_LLT_MAXITER)
+    params = np.asarray(res.params, dtype=float)
+    if not res.mle_retvals.get("converged", False):
+        return None, "state-space likelihood optimisation did not converge"
+    if not np.all(np.isfinite(params)) or _negligible(params.max(), z):
+        return None, f"degenerate variance estimates {np.round(params, 12).tolist()}"
+    fr = res.filter_results
+    tm, zz, sel = fr.transition[:, :, 0], fr.design[:, :, 0], fr.selection[:, :, 0]
+    q_root, h_sd = sel @ _msqrt(fr.state_cov[:, :, 0]), float(np.sqrt(fr.obs_cov[0, 0, 0]))
+    p_root = _msqrt(res.predicted_state_cov[:, :, -1])  # state for the year after the last
+    state = res.predicted_state[:, -1] + rng.standard_normal((n_draws, len(p_root))) @ p_root.T
+    paths = np.empty((n_draws, len(fy)))
+    for col in range(len(fy)):  # fy is every year after the last observation
+        paths[:, col] = state @ zz[0] + h_sd * rng.standard_normal(n_draws)
+        state = state @ tm.T + rng.standard_normal((n_draws, q_root.shape[1])) @ q_root.T
+    slope = float(res.smoothed_state[1, -1])
+    variances = ", ".join(f"{name.removeprefix('sigma2.')} {v:.2g}"
+                          for name, v in zip(res.model.param_names, params))
+    note = (f"local linear trend on {len(grid)} annual slots ({int(grid.isna().sum())} unobserved),"
+            f" variances {variances}; last trend {slope:.4g}/yr;"
+            " conditional on fitted variances (no parameter uncertainty)")
+    return (paths, slope), note
+
+
+_FITTERS = {"rw_drift": _rw_drift, "linear": _ols_trend, "loglinear": _ols_trend,
+            "logit_linear": _ols_trend, "damped_ets": _damped_ets,
+            "local_linear_trend": _local_linear_trend}
+
+
+# -- public API ---------------------------------------------------------------
+
+def _check_series(series: pd.Series) -> pd.Series:
+    s = pd.Series(series, dtype=float).dropna()  # NaN = unobserved year, never filled
+    if not pd.api.types.is_integer_dtype(s.index):
+        raise ValueError("series must be indexed by integer years")
+    if not (s.index.is_unique and s.index.is_monotonic_increasing):
+        raise ValueError("series years must be sorted and unique")
+    if not np.all(np.isfinite(s.to_numpy())):
+        raise ValueError("series values must be finite")
+    return s
+
+
+def _model_scale(model: str, kind: str) -> tuple[str | None, str | None]:
+    """The scale a model works on for a kind, or the reason it does not apply."""
+    if model == "linear":
+        return "identity", None
+    if model == "loglinear":
+        return ("log", None) if kind != "share" else (None, "loglinear is for rate/count/level;"
+                                                      " shares use logit_linear")
+    if model == "logit_linear":
+        return ("logit", None) if kind == "share" else (None, "logit_linear is for shares only")
+    return _SCALE_OF_KIND[kind], None
+
+
+def fit_forecast(model: str, series: pd.Series, horizon_year: int, *, kind: str,
+                 bounds: tuple[float, float] | None = None, n_draws: int = 10_000,
+                 seed: int = 0) -> Forecast | Skipped:
+    """Fit one model to a short annual series and draw its predictive paths.
+
+    Parameters
+    ----------
+    model : one of `MODELS`.
+    series : float values indexed by sorted unique int years; gaps allowed.
+    horizon_year : last year to forecast; draws cover every year after the
+        last observation up to it.
+    kind : ``share`` | ``rate`` | ``count`` | ``level``; picks the scale.
+    bounds : (lo, hi) for shares, default (0, 100).
+    n_draws, seed : size and seed of the draws (``numpy.random.default_rng``).
+
+    Returns
+    -------
+    Forecast or Skipped
+        `Skipped` (with the reason) when the model does not apply to ``kind``,
+        the series is too short or irregular for it, or the fit is unusable.
+        Bad arguments raise ``ValueError`` instead: they are bugs, not data.
+    """
+    if model not in MODELS:
+        raise ValueError(f"unknown model {model!r}; choose from {MODELS}")
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}; choose from {KINDS}")
+    if n_draws < 1:
+        raise ValueError("n_draws must be >= 1")
+    bounds = tuple(map(float, bounds)) if bounds is not None else (0.0, 100.0)
+    if not bounds[0] < bounds[1]:
+        raise ValueError(f"bounds must be (lo, hi) with lo < hi, got {bounds}")
+    s = _check_series(series)
+    if len(s) and horizon_year <= s.index[-1]:
+        raise ValueError(f"horizon_year {horizon_year} must be after the last observation {s.index[-1]}")
+    scale, why_not = _model_scale(model, kind)
+    if why_not:
+        return Skipped(model, why_not)
+    n, need = len(s), MIN_OBS[model]
+    if model == "rw_drift" and n == 2:
+        return Skipped(model, "with 2 observations the innovation variance is not identifiable"
+                       " (one difference fixes the drift); needs at least 3, has 2")
+    if n < need:
+        return Skipped(model, f"needs at least {need} observations, has {n}")
+    years = s.index.to_numpy(dtype=int)
+    if model == "damped_ets" and np.any(np.diff(years) != 1):
+        return Skipped(model, f"needs >= {need} consecutive annual observations; the series has gaps")
+    values = s.to_numpy()
+    problem = _domain_problem(values, scale, bounds)
+    if problem:
+        return Skipped(model, problem)
+    fy = np.arange(years[-1] + 1, horizon_year + 1)
+    rng = np.random.default_rng(seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # notebooks compare stderr; failures are Skipped
+        fitted, note = _FITTERS[model](_forward(values, scale, bounds), years, fy, rng, n_draws)
+    if fitted is None:
+        return Skipped(model, note)
+    paths, slope = fitted
+    draws = _backward(paths, scale, bounds)
+    if kind == "share" and scale == "identity":  # say how often the unbounded line escapes
+        outside = float(np.mean((draws <= bounds[0]) | (draws >= bounds[1])))
+        note += f"; unbounded: {outside:.1%} of draws outside {bounds}"
+    return Forecast(model=model, years=tuple(fy), draws=draws, growth=_growth(slope, scale),
+                    notes=f"{scale} scale; {note}")
+
+
+def fit_all(series: pd.Series, horizon_year: int, *, kind: str,
+            bounds: tuple[float, float] | None = None, n_draws: int = 10_000, seed: int = 0,
+            models: tuple[str, ...] | None = None) -> tuple[Forecast | Skipped, ...]:
+    """`fit_forecast` for each model (default all of `MODELS`), each with the same seed.
+
+    Using the same seed makes ``fit_all(...)[i]`` identical to the single call,
+    so a notebook can re-fit one model and get the same draws.
+    """
+    return tuple(fit_forecast(m, series, horizon_year, kind=kind, bounds=bounds,
+                              n_draws=n_draws, seed=seed) for m in (models or MODELS))

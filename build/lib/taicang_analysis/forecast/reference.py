@@ -1,0 +1,294 @@
+"""Reference classes: what happened next to regions that looked like this one.
+
+A county series with three points cannot carry its own uncertainty.  A panel
+(tidy ``region, year, value``: Chinese provinces' R&D intensity, the World
+Bank's ~190 economies) can: the empirical distribution of k-year changes of
+regions that stood at a similar level and grew at a similar pace is an
+outside-view predictive distribution for the county's next k years.
+
+Matching rule
+-------------
+1. Candidate origins are (region, year t) with the value observed at both t
+   and t + k.  Panels are never interpolated: a missing year is simply not an
+   origin or an end point.  With ``max_origin_year`` every panel value dated
+   after it is dropped first (the as-of cut), so t + k <= max_origin_year and
+   nothing later is used, not even for recent growth.
+2. Similar level: ``|log(level_it / level)| <= level_band`` (0.35 by default,
+   i.e. within about x0.70..x1.42 of the target's latest value).  Non-positive
+   levels cannot match.
+3. Similar recent growth (only when the target's recent growth is known): the
+   region's CAGR over t - j .. t, with j the largest of 5, 4, 3 observed,
+   within ``+-growth_band`` (0.04 = 4 pp/yr) of the target's.  The target's
+   recent growth is computed the same way from its own series
+   (`recent_growth`).  Origins without an observation 3-5 years back do not
+   match then.
+4. Fewer than ``min_matches`` matches: both bands are widened x1.5, up to 3
+   times, and ``rule`` says so; still too few gives `models.Skipped`.
+5. Weights: every matched region counts equally; its origins share its
+   weight (1 / number of its origins / number of regions; weights sum to 1).
+6. ``exclude_regions`` are removed before anything else: a case's own region
+   never assesses it.
+
+Changes are measured on the scale that keeps the indicator meaningful: log
+ratios (``log``) for counts and rates, logit differences (``logit``) for
+shares, so projected shares stay inside their bounds, and plain differences
+(``diff``) for levels.
+
+`reference_forecast` builds one class per horizon k = 1..H (vectorised, about
+a millisecond each) rather than scaling a single k: scaling would assume that
+growth persists, which is exactly what the outside view is supposed to
+measure.  The horizons share one uniform rank per draw (inverse-CDF sampling
+with common random numbers): every year's marginal is exactly that horizon's
+weighted empirical distribution, and a row is a rank-coupled path (the same
+percentile every year), not an observed trajectory.  Use the draws per year;
+anything path-dependent ("reached in any year") from them assumes that a
+region's rank persists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import models
+from .models import Skipped, _DrawsSummary
+
+SCALES: tuple[str, ...] = ("log", "logit", "diff")
+_SCALE_OF_KIND = {"share": "logit", "rate": "log", "count": "log", "level": "diff"}
+GROWTH_LAGS: tuple[int, ...] = (5, 4, 3)  # recent-growth window, longest observed first
+WIDEN_FACTOR, MAX_WIDENINGS = 1.5, 3
+
+
+@dataclass(frozen=True, eq=False)
+class ReferenceClass:
+    """Matched (region, origin year) pairs and their k-year changes on ``scale``."""
+
+    panel_name: str
+    k: int
+    scale: str
+    matches: pd.DataFrame  # region, origin_year, level, recent_growth, change, weight
+    n_regions: int
+    rule: str
+
+
+@dataclass(frozen=True, eq=False)
+class ReferenceForecast(_DrawsSummary):
+    """Draws from reference classes, one per horizon; accessors as `models.Forecast`.
+
+    ``growth`` is the weighted-median change of the longest horizon per year,
+    on the scale (``exp(.) - 1`` for log and logit, units/yr for diff).
+    """
+
+    years: tuple[int, ...]
+    draws: np.ndarray
+    growth: float | None
+    notes: str
+    classes: tuple[ReferenceClass, ...]
+    model: str = "reference_class"
+
+    def __post_init__(self):
+        models._freeze_draws(self, self.years)
+
+
+def _scale_args(scale: str) -> str:
+    if scale not in SCALES:
+        raise ValueError(f"unknown scale {scale!r}; choose from {SCALES}")
+    return "identity" if scale == "diff" else scale
+
+
+def _transform(values, scale: str, bounds) -> np.ndarray:
+    """Values on the change scale; NaN where the transform is undefined."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = models._forward(np.asarray(values, dtype=float), _scale_args(scale), bounds)
+    return np.where(np.isfinite(z), z, np.nan)
+
+
+def _cagr(end, start, years: int):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = np.expm1(np.log(end / start) / years)
+    return np.where((end > 0) & (start > 0), g, np.nan)
+
+
+def recent_growth(series: pd.Series) -> float | None:
+    """CAGR into the latest observation from 5, else 4, else 3 years earlier (None if none)."""
+    s = models._check_series(series)
+    if s.empty:
+        return None
+    last = s.index[-1]
+    for j in GROWTH_LAGS:
+        if last - j in s.index:
+            g = float(_cagr(s[last], s[last - j], j))
+            return None if np.isnan(g) else g
+    return None
+
+
+def _prepare(panel: pd.DataFrame, exclude_regions, max_origin_year, scale, bounds) -> dict:
+    """Region x calendar-year arrays of levels, change-scale values and recent growth.
+
+    Every calendar year between the first and last gets a column (NaN where
+    unobserved), so "j columns back" is "j years back"; nothing is filled.
+    """
+    missing = {"region", "year", "value"} - set(panel.columns)
+    if missing:
+        raise ValueError(f"panel lacks columns {sorted(missing)}")
+    p = panel.loc[panel["value"].notna() & ~panel["region"].isin(list(exclude_regions)),
+                  ["region", "year", "value"]].astype({"year": int, "value": float})
+    if max_origin_year is not None:
+        p = p[p["year"] <= max_origin_year]
+    if p.duplicated(["region", "year"]).any():
+        raise ValueError("panel has duplicate (region, year) rows")
+    wide = p.pivot(index="region", columns="year", values="value")
+    years = (np.arange(int(wide.columns.min()), int(wide.columns.max()) + 1)
+             if not wide.empty else np.arange(0))
+    level = wide.reindex(columns=years).to_numpy(dtype=float)
+    growth = np.full_like(level, np.nan)
+    for j in GROWTH_LAGS:  # longest window first; shorter ones only fill what is still unknown
+        g = np.full_like(level, np.nan)
+        g[:, j:] = _cagr(level[:, j:], level[:, :-j], j)
+        growth = np.where(np.isnan(growth), g, growth)
+    return {"regions": wide.index.to_numpy(), "years": years, "level": level,
+            "growth": growth, "z": _transform(level, scale, bounds)}
+
+
+def _candidates(prep: dict, k: int) -> pd.DataFrame:
+    """Every (region, t) with a value at t and t + k: level, recent growth, change."""
+    z, level = prep["z"], prep["level"]
+    change = z[:, k:] - z[:, :-k] if k < z.shape[1] else np.empty((len(z), 0))
+    width = change.shape[1]  # origin columns 0 .. Y-k-1
+    ok = ~np.isnan(change) & (level[:, :width] > 0)
+    rows, cols = np.nonzero(ok)
+    return pd.DataFrame({"region": prep["regions"][rows], "origin_year": prep["years"][cols],
+                         "level": level[:, :width][ok], "recent_growth": prep["growth"][:, :width][ok],
+                         "change": change[ok]})
+
+
+def _classify(prep, *, level, recent_growth, k, scale, panel_name, max_origin_year,
+              exclude_regions, level_band, growth_band, min_matches) -> ReferenceClass | Skipped:
+    if k < 1:
+        raise ValueError(f"k must be >= 1, got {k}")
+    if not level > 0:
+        return Skipped("reference_class", f"level matching is on log ratios; target level {level} <= 0")
+    cands = _candidates(prep, k)
+    dist = np.abs(np.log(cands["level"].to_numpy() / level))
+    gdist = (np.abs(cands["recent_growth"].to_numpy() - recent_growth)
+             if recent_growth is not None else np.zeros(len(cands)))
+    for widenings in range(MAX_WIDENINGS + 1):
+        lb, gb = (b * WIDEN_FACTOR ** widenings for b in (level_band, growth_band))
+        ok = (dist <= lb) & (gdist <= gb)  # NaN growth never satisfies <=
+        if ok.sum() >= min_matches:
+            break
+    growth_txt = (f"recent growth (CAGR over t-j..t, j = 5 else 4 else 3) within +-{gb:.4g}/yr"
+                  f" of {recent_growth:.4g}" if recent_growth is not None
+                  else "recent growth not used (target's recent growth unknown)")
+    rule = (f"{panel_name}: origins t with t and t+{k} observed (no interpolation)"
+            + (f", panel cut at {max_origin_year}" if max_origin_year is not None else "")
+            + (f", excluding {', '.join(map(str, exclude_regions))}" if exclude_regions else "")
+            + f"; |log(level/{level:.4g})| <= {lb:.4g} (x{np.exp(-lb):.2f}..x{np.exp(lb):.2f});"
+            f" {growth_txt}")
+    if widenings:
+        rule += (f"; bands widened x{WIDEN_FACTOR} {widenings} time(s) from level_band"
+                 f" {level_band:g}, growth_band {growth_band:g} to reach min_matches {min_matches}")
+    if ok.sum() < min_matches:
+        return Skipped("reference_class", f"only {int(ok.sum())} matches < min_matches {min_matches}"
+                       f" after widening {MAX_WIDENINGS} times; rule: {rule}")
+    matches = cands.loc[ok].reset_index(drop=True)
+    per_region = matches.groupby("region")["region"].transform("size")
+    n_regions = int(matches["region"].nunique())
+    matches["weight"] = 1.0 / per_region / n_regions
+    rule += (f"; {len(matches)} matches from {n_regions} regions, each region weighted"
+             " equally (1/its number of origins)")
+    return ReferenceClass(panel_name=panel_name, k=k, scale=scale, matches=matches,
+                          n_regions=n_regions, rule=rule)
+
+
+def build_reference_class(panel: pd.DataFrame, *, level: float, recent_growth: float | None,
+                          k: int, scale: str, panel_name: str, exclude_regions: tuple[str, ...] = (),
+                          max_origin_year: int | None = None, level_band: float = 0.35,
+                          growth_band: float = 0.04, min_matches: int = 30,
+                          bounds: tuple[float, float] = (0.0, 100.0)) -> ReferenceClass | Skipped:
+    """Match panel origins to a target level and recent growth (rule in the module docstring).
+
+    Parameters
+    ----------
+    panel : tidy ``region, year, value`` frame of one indicator.
+    level, recent_growth : the target's latest value and its CAGR (None: unknown).
+    k : horizon of the changes, years.
+    scale : ``log`` | ``logit`` | ``diff``; ``bounds`` is used by ``logit`` only.
+    exclude_regions, max_origin_year : removed regions; as-of cut of the panel.
+    level_band, growth_band, min_matches : the matching tolerances, see the rule.
+
+    Returns
+    -------
+    ReferenceClass or Skipped
+        Skipped when fewer than ``min_matches`` origins match after widening.
+    """
+    prep = _prepare(panel, exclude_regions, max_origin_year, scale, bounds)
+    return _classify(prep, level=level, recent_growth=recent_growth, k=k, scale=scale,
+                     panel_name=panel_name, max_origin_year=max_origin_year,
+                     exclude_regions=tuple(exclude_regions), level_band=level_band,
+                     growth_band=growth_band, min_matches=min_matches)
+
+
+def _weighted_inverse_cdf(changes: np.ndarray, weights: np.ndarray, u: np.ndarray) -> np.ndarray:
+    order = np.argsort(changes, kind="stable")
+    cum = np.cumsum(weights[order])
+    idx = np.searchsorted(cum / cum[-1], u, side="right")
+    return changes[order][np.minimum(idx, len(changes) - 1)]
+
+
+def reference_forecast(series: pd.Series, horizon_year: int, panel: pd.DataFrame, *, kind: str,
+                       bounds: tuple[float, float] | None = None, panel_name: str,
+                       exclude_regions: tuple[str, ...] = (), max_origin_year: int | None = None,
+                       n_draws: int = 10_000, seed: int = 0, level_band: float = 0.35,
+                       growth_band: float = 0.04, min_matches: int = 30) -> ReferenceForecast | Skipped:
+    """Predictive draws for every year after the series' last one, from reference classes.
+
+    The latest observed value is moved by sampled k-year changes, k = 1..H,
+    one reference class per k (see the module docstring for why and how draws
+    are coupled across years).  ``level_band``, ``growth_band`` and
+    ``min_matches`` go to the class builder unchanged for every horizon.
+
+    Returns
+    -------
+    ReferenceForecast or Skipped
+        Skipped when the latest value is outside the scale's domain or any
+        horizon's class has too few matches (the reason names the horizon).
+    """
+    if kind not in _SCALE_OF_KIND:
+        raise ValueError(f"unknown kind {kind!r}; choose from {tuple(_SCALE_OF_KIND)}")
+    bounds = tuple(map(float, bounds)) if bounds is not None else (0.0, 100.0)
+    s = models._check_series(series)
+    if s.empty:
+        raise ValueError("series has no observations")
+    last_year, latest = int(s.index[-1]), float(s.iloc[-1])
+    if horizon_year <= last_year:
+        raise ValueError(f"horizon_year {horizon_year} must be after the last observation {last_year}")
+    scale = _SCALE_OF_KIND[kind]
+    z0 = float(_transform([latest], scale, bounds)[0])
+    if np.isnan(z0):
+        return Skipped("reference_class", f"latest value {latest} outside the {scale} scale's domain")
+    prep = _prepare(panel, exclude_regions, max_origin_year, scale, bounds)
+    g = recent_growth(s)
+    classes = []
+    for k in range(1, horizon_year - last_year + 1):
+        rc = _classify(prep, level=latest, recent_growth=g, k=k, scale=scale, panel_name=panel_name,
+                       max_origin_year=max_origin_year, exclude_regions=tuple(exclude_regions),
+                       level_band=level_band, growth_band=growth_band, min_matches=min_matches)
+        if isinstance(rc, Skipped):
+            return Skipped("reference_class", f"horizon k={k}: {rc.reason}", failed_horizon=k)
+        classes.append(rc)
+    u = np.random.default_rng(seed).random(n_draws)  # one rank per draw, shared by all horizons
+    changes = np.column_stack([_weighted_inverse_cdf(rc.matches["change"].to_numpy(),
+                                                     rc.matches["weight"].to_numpy(), u)
+                               for rc in classes])
+    mid = float(_weighted_inverse_cdf(classes[-1].matches["change"].to_numpy(),
+                                      classes[-1].matches["weight"].to_numpy(), np.array([0.5]))[0])
+    notes = (f"{scale} changes from {panel_name}, latest {latest:g} ({last_year}), recent growth "
+             + (f"{g:.4g}/yr" if g is not None else "unknown")
+             + f"; {len(classes)} classes (k=1..{len(classes)}); k={len(classes)}: {classes[-1].rule}")
+    return ReferenceForecast(years=tuple(range(last_year + 1, horizon_year + 1)),
+                             draws=models._backward(z0 + changes, _scale_args(scale), bounds),
+                             growth=models._growth(mid / len(classes), _scale_args(scale)),
+                             notes=notes, classes=tuple(classes))

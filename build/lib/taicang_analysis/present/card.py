@@ -1,0 +1,51 @@
+"""A compact HTML card of one target assessment, for JupyterLab (``_repr_html_``).
+
+Drawn from the result's ``to_dict()``: nothing is computed here, every text is escaped.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from .text import COMPARATOR_WORDS, fmt
+
+_STYLE = ("border-collapse:collapse;font-size:13px;line-height:1.35;"
+          "border:1px solid #ccc;margin:2px 0")
+_TH = "text-align:left;padding:2px 10px 2px 6px;color:#555;font-weight:normal;vertical-align:top"
+_TD = "text-align:left;padding:2px 6px"
+
+
+def render_card(d: dict) -> str:
+    """One small table: names (中文 + English), latest value, target, grade, P(met) with the 80 %
+    interval of the projection, and which spread applied."""
+    names = d.get("indicator_name") or {}
+    unit = names.get("unit") or ""
+    title = " · ".join(x for x in (names.get("zh"), names.get("en")) if x) or (d.get("indicator") or "series")
+    ident = d.get("indicator") or d.get("name") or "series"
+    t = d["target"]
+    latest = d.get("latest")
+    latest_text = "no published value" if not latest else f"{fmt(latest['value'])} {unit} ({latest['year']})"
+    target_text = f"{COMPARATOR_WORDS.get(t['comparator'], t['comparator'])} {fmt(t['value'])} {unit} by {t['year']}"
+    prob = d.get("probability")
+    proj = d.get("projection")
+    if prob is None:
+        p_text = f"— ({d.get('probability_reason', '')})"
+    else:
+        p_text = f"{prob:.0%}"
+        if proj:
+            p_text += (f"; {proj['year']} projection median {fmt(proj['median'])}, "
+                       f"{proj['level']:.0%} interval [{fmt(proj['lower'])}, {fmt(proj['upper'])}]")
+    rows = [
+        ("latest", latest_text),
+        ("target", target_text),
+        ("grade", f"{d['status']} — {d.get('status_meaning', '')}"),
+        ("P(met)", p_text),
+        ("spread", d.get("calibration_basis") or ""),
+    ]
+    if d.get("as_of"):
+        rows.insert(0, ("as of", d["as_of"]))
+    body = "".join(f'<tr><th style="{_TH}">{escape(k)}</th><td style="{_TD}">{escape(str(v))}</td></tr>'
+                   for k, v in rows)
+    head = (f'<tr><th colspan="2" style="{_TD};font-weight:bold;border-bottom:1px solid #ccc">'
+            f'{escape(title)} <code style="font-weight:normal">{escape(str(ident))}</code></th></tr>')
+    return f'<table class="taicang-card" style="{_STYLE}">{head}{body}</table>'

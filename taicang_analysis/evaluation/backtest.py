@@ -41,6 +41,14 @@ Rules
   values as of then, else from the ``world`` panel; EU countries from
   ``world``; Taicang (and regions in no panel) from the ``observations``
   collection by publication date.  The choice is recorded in ``source``.
+  Panels that are one current vintage of a derived series (`PSEUDO_REAL_TIME`:
+  the provincial invention patents per 10k, dated 2025-12-31) are cut
+  pseudo-real-time like the World Bank release.  A target whose indicator no
+  panel holds may take a panel indicator as a stand-in (`ANALOGUES`) only in
+  the regions where the two are one statistic (technology-contract turnover:
+  China's national total of the yearbook's technology-market turnover);
+  elsewhere the case is excluded with the definition mismatch as its reason.
+  ``series_indicator`` records which indicator a case's series and outcome are.
 * **Never its own later values.**  The case's region is excluded from every
   reference panel (``exclude_regions``) and the panels are cut as of the
   case's date (see above).  World Bank aggregates (World, EU, income groups: rows flagged

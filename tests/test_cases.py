@@ -16,6 +16,7 @@ from test_backtest import TARGETS, _row, _target, synthetic_world
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 PROVINCES = ["P1", "P2", "P3", "P4", "China"]
+PAT_PROVINCES = PROVINCES + ["P5", "P6", "P7"]  # the outside view needs >= 5 other regions
 
 
 def _tm(i: int, y: int) -> float:
@@ -23,14 +24,21 @@ def _tm(i: int, y: int) -> float:
     return 100 * (1 + i) * 1.2 ** (y - 2008) * (1 + 0.03 * ((7 * y + i) % 3 - 1))
 
 
+def _pat(i: int, y: int) -> float:
+    """Patents per 10k of province i in year y: 30 %/yr with a small deterministic wobble."""
+    return (1 + i) * 1.3 ** (y - 2008) * (1 + 0.02 * ((5 * y + 2 * i) % 3 - 1))
+
+
 def _world_with_new_panels() -> pd.DataFrame:
     """The synthetic world plus a per-10k panel dated as one current vintage (2025-12-31) and a seller-region
     technology-market panel dated by yearbook edition, and Taicang's own contract turnover."""
     rows = []
+    for i, region in enumerate(PAT_PROVINCES):
+        for y in range(2008, 2017):
+            rows.append(_row("cn_provinces", region, y, _pat(i, y), published="2025-12-31",
+                             indicator="invention_patents_per_10k"))
     for i, region in enumerate(PROVINCES):
         for y in range(2008, 2017):
-            rows.append(_row("cn_provinces", region, y, (1 + i) * 1.3 ** (y - 2008), published="2025-12-31",
-                             indicator="invention_patents_per_10k"))
             rows.append(_row("cn_provinces", region, y, _tm(i, y), published=f"{y + 1}-12-31",
                              indicator="tech_market_turnover_seller"))
     rows += [_row("observations", "Taicang", y, v, published=f"{y + 1}-04-30", indicator="tech_contract_turnover")
@@ -63,8 +71,8 @@ def test_a_current_vintage_per_10k_panel_is_used_pseudo_real_time(world, cases):
     assert c["status"] == "scored" and c["source"] == "cn_provinces"
     # as of 2011-12-31: data years up to 2010, at today's values (published 2025-12-31, so strictly none)
     assert (c["first_year"], c["latest_year"], c["n_obs"]) == (2008, 2010, 3)
-    assert c["latest_value"] == pytest.approx(1.3 ** 2)
-    assert c["outcome"] == pytest.approx(1.3 ** 7) and c["met"] == 1.0  # 6.27 >= 4.0
+    assert c["latest_value"] == pytest.approx(_pat(0, 2010))
+    assert c["outcome"] == pytest.approx(_pat(0, 2015)) and c["met"] == 1.0  # about 6.3 >= 4.0
     assert "pseudo-real-time" in c["source_note"]
     prep = backtest.prepare_case(world, cases.reset_index().set_index("case_id", drop=False).loc["n:p1pat"])
     panel = prep["panels"]["cn_provinces"]
@@ -145,3 +153,29 @@ def test_real_case_set_has_at_least_45_scorable_targets():
     # contract targets: the national one on the tech-market panel, a province's excluded for its definition
     assert c.loc["targets/past_targets_2.csv:12", "series_indicator"] == "tech_market_turnover_seller"
     assert "definition mismatch" in c.loc["targets/past_targets_2.csv:6", "reason"]
+
+
+def test_pseudo_targets_run_on_a_new_panel_and_skip_v2_where_the_regime_has_no_panel(world):
+    """compare: per-10k pseudo-targets for provinces; China (the countries regime: no world per-10k panel)
+    gets the pool's distribution scored but no event (v2 cannot run), as the preregistration says."""
+    from taicang_analysis.evaluation import compare
+    from taicang_analysis.forecast import outside_view
+
+    ind = "invention_patents_per_10k"
+    roll = backtest._rolling_context(world, ind, backtest.HORIZONS, backtest.SERIES_WINDOW, 3, 300, 0)
+    assert set(roll.panels) == {"cn_provinces"}
+    scale = outside_view.scale_of(roll.kind)
+    ctx = compare._PseudoContext(roll=roll, changes={n: outside_view.changes(p, scale=scale, bounds=roll.bounds)
+                                                     for n, p in roll.panels.items()},
+                                 cn_regions=frozenset(PAT_PROVINCES) - {"China"}, deltas=(0.0,), calibrations={},
+                                 default_calibration=1.0)
+    tasks = {r: (p, r, o) for p, r, o in backtest.rolling_tasks(world, indicator=ind, origin_step=3)}
+    events, dist = compare._pseudo_task(ctx, tasks["P2"])
+    assert events and {e["indicator"] for e in events} == {ind}
+    assert {e["horizon"] for e in events} <= set(compare.EVENT_HORIZONS)
+    for e in events:  # delta 0: the threshold continues the past annual change on the log scale
+        assert 0.0 <= e["pool"] <= 1.0
+        assert 0.0 < e["v2_raw"] < 1.0
+    events, dist = compare._pseudo_task(ctx, tasks["China"])
+    assert events == [] and dist
+    assert all(np.isnan(d["v2_raw_crps"]) and not np.isnan(d["pool_crps"]) for d in dist)

@@ -57,6 +57,8 @@ class Crosswalk:
         self.units = {(r["input"], r["source_unit"]): r["unit"] for r in rows("units.csv")}
         self.regions = {(r["input"], r["source_region"]): r for r in rows("regions.csv")}
         self.not_carried = {(r["input"], int(r["line"])): r for r in rows("not_carried.csv")}
+        self.splits = [(r["input"], int(r["first_line"]), int(r["last_line"]), r["output"])
+                       for r in rows("splits.csv")]
         self.details: dict[tuple, dict[str, str]] = defaultdict(dict)
         for r in rows("rows.csv"):
             key = (r["input"], r["line"], r["region"], r["source_indicator"], r["year"], r["value"])
@@ -73,6 +75,18 @@ class Crosswalk:
     def row(self, inp: str, line: int, *key: str) -> dict[str, str]:
         """Per-row details: those for any line of this key, then those for this very line."""
         return {**self.details.get((inp, "", *key), {}), **self.details.get((inp, str(line), *key), {})}
+
+    def output_of(self, inp: str, line: int, default: str) -> str:
+        """The file a row goes to: a ``splits.csv`` range (rows appended to the shared file after the
+        file that holds the input's other rows was written: data/raw is append-only), else ``default``."""
+        return next((out for i, lo, hi, out in self.splits if i == inp and lo <= line <= hi), default)
+
+    def routed(self, inp: str, rows, default: str) -> dict[str, list]:
+        """``rows`` grouped by output file (`output_of`), the default file first, input order kept."""
+        out: dict[str, list] = {default: []}
+        for line, r in rows:
+            out.setdefault(self.output_of(inp, line, default), []).append((line, r))
+        return out
 
     def region(self, inp: str, name: str) -> str:
         return self.regions[(inp, name)]["region"] if (inp, name) in self.regions else name
@@ -228,9 +242,12 @@ def build(shared: Path, cw: Crosswalk | None = None) -> tuple[dict[str, bytes], 
         files[cw.regions[(REGIONAL, o["region"])]["output"]][0].append(o)
     for spec in cw.panels:
         extra = [e.split("=", 1)[0] for e in spec["extra_columns"].split(";") if e]
-        files[spec["output"]] = (convert_panel(cw, spec, rd(spec["input"])),
-                                 OBS_COLUMNS + extra + ["source_ref"])
-    files["targets/past_targets.csv"] = (convert_targets(cw, rd(TARGETS)) + regional_targets, TARGET_COLUMNS)
+        for output, rows in cw.routed(spec["input"], rd(spec["input"]), spec["output"]).items():
+            files[output] = (convert_panel(cw, spec, rows), OBS_COLUMNS + extra + ["source_ref"])
+    default_targets = "targets/past_targets.csv"
+    for output, rows in cw.routed(TARGETS, rd(TARGETS), default_targets).items():
+        files[output] = (convert_targets(cw, rows) + (regional_targets if output == default_targets else []),
+                         TARGET_COLUMNS)
     text = (shared / PLAN_SEED).read_bytes()
     out = {"documents/taicang_14th_st_plan.txt": text,
            "documents/taicang_14th_st_plan.meta.toml":

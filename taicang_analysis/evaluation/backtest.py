@@ -41,6 +41,14 @@ Rules
   values as of then, else from the ``world`` panel; EU countries from
   ``world``; Taicang (and regions in no panel) from the ``observations``
   collection by publication date.  The choice is recorded in ``source``.
+  Panels that are one current vintage of a derived series (`PSEUDO_REAL_TIME`:
+  the provincial invention patents per 10k, dated 2025-12-31) are cut
+  pseudo-real-time like the World Bank release.  A target whose indicator no
+  panel holds may take a panel indicator as a stand-in (`ANALOGUES`) only in
+  the regions where the two are one statistic (technology-contract turnover:
+  China's national total of the yearbook's technology-market turnover);
+  elsewhere the case is excluded with the definition mismatch as its reason.
+  ``series_indicator`` records which indicator a case's series and outcome are.
 * **Never its own later values.**  The case's region is excluded from every
   reference panel (``exclude_regions``) and the panels are cut as of the
   case's date (see above).  World Bank aggregates (World, EU, income groups: rows flagged
@@ -175,7 +183,60 @@ def panels_as_of(observations: pd.DataFrame, indicator: str, as_of,
     """`plan_assessment.reference_panels` cut to ``as_of``, aggregates removed."""
     aggregates = aggregate_regions(observations) if aggregates is None else aggregates
     found = plan_assessment.reference_panels(observations, indicator, reference="all", as_of=as_of)
+    for name in PANELS:
+        if (name, indicator) in PSEUDO_REAL_TIME:
+            found[name] = _panel_known(observations, name, indicator, as_of, aggregates)
     return {name: panel_data.without_aggregates(p, aggregates) for name, p in found.items()}
+
+
+# Panels that are one current vintage of a derived or revised series (the publication date of every row is the
+# vintage's, 2025-12-31 inferred): cut as of a case's date, they would hold nothing, so a case uses them
+# pseudo-real-time like the World Bank release (data years up to the as-of year minus one, at today's values).
+PSEUDO_REAL_TIME: dict[tuple[str, str], str] = {
+    ("cn_provinces", "invention_patents_per_10k"): (
+        "derived per-10k panel (yearbook patent counts, each known from its edition, over today's revised "
+        "population vintage, dated 2025-12-31): pseudo-real-time, data years up to the as-of year - 1; the "
+        "population revisions it carries are the stated approximation"),
+}
+
+
+@dataclass(frozen=True)
+class Analogue:
+    """A panel indicator that stands for a target's indicator where (and only where) the definitions match.
+
+    ``regions``: where the panel's statistic is the one the target names (the case's series and outcome then
+    come from ``collection``/``indicator``); elsewhere the case is excluded with ``mismatch``.
+    """
+
+    collection: str
+    indicator: str
+    regions: frozenset[str]
+    match: str
+    mismatch: str
+
+
+ANALOGUES: dict[str, Analogue] = {
+    "tech_contract_turnover": Analogue(
+        "cn_provinces", "tech_market_turnover_seller", frozenset({"China"}),
+        match=("national total of the yearbook's technology-market turnover (by seller region) = the national "
+               "技术合同成交额 / 技术市场合同交易总额 the target names (the panel's 2013 and 2020 values equal the "
+               "published national figures 7469.1 and 28252)"),
+        mismatch=("definition mismatch: the target is the province's own registration-based 技术合同成交额 "
+                  "headline; the yearbook's seller-region technology-market turnover differs in level "
+                  "(shared data README: compare growth, not levels), so a level target cannot be scored on it")),
+}
+
+
+def _panel_known(observations: pd.DataFrame, source: str, indicator: str, as_of: str,
+                 aggregates: frozenset[str] | None = None) -> pd.DataFrame:
+    """One panel (region, year, value) as known at ``as_of``: `plan_assessment.reference_panels`' cut, or
+    pseudo-real-time for the `PSEUDO_REAL_TIME` panels."""
+    if (source, indicator) in PSEUDO_REAL_TIME:
+        panel = current_panel(observations, source, indicator, aggregates)
+        return panel[panel["year"] <= int(as_of[:4]) - plan_assessment.PANEL_LAG_YEARS].reset_index(drop=True)
+    found = plan_assessment.reference_panels(observations, indicator, reference=source, as_of=as_of)
+    return found.get(source, pd.DataFrame({"region": pd.Series(dtype=str), "year": pd.Series(dtype=int),
+                                           "value": pd.Series(dtype=float)}))
 
 
 def _window(series: pd.Series, last_year: int, window: int) -> pd.Series:
@@ -200,7 +261,7 @@ def _source_series(observations: pd.DataFrame, source: str, region: str, indicat
         return _latest_window(strict[strict.index <= as_of_year], window), full, known_now
     # known then: the panel as `plan_assessment.reference_panels` cuts it (the provincial panel by its
     # publication dates, the undated World Bank release by data year <= as-of year - 1)
-    then = plan_assessment.reference_panels(observations, indicator, reference=source, as_of=as_of)[source]
+    then = _panel_known(observations, source, indicator, as_of, aggregates)
     then = then[then["region"] == region].sort_values("year")
     known = pd.Series(then["value"].to_numpy(dtype=float), index=then["year"].to_numpy(dtype=int), name=indicator)
     panel = current_panel(observations, source, indicator, aggregates)
@@ -278,7 +339,7 @@ def past_plan_cases(observations: pd.DataFrame, targets: pd.DataFrame, *, window
                "set_year": int(t["set_year"]), "as_of": as_of, "as_of_note": as_of_note, "source": "",
                "source_note": "", "series": "", "n_obs": 0, "first_year": np.nan, "latest_year": np.nan,
                "latest_value": np.nan, "horizon": np.nan, "outcome": np.nan, "outcome_published": "",
-               "met": np.nan, "status": "excluded", "reason": ""}
+               "met": np.nan, "status": "excluded", "reason": "", "series_indicator": t["indicator"]}
         rows.append(rec)
         try:
             ind = registry.get(t["indicator"])
@@ -302,12 +363,25 @@ def past_plan_cases(observations: pd.DataFrame, targets: pd.DataFrame, *, window
             rec["reason"] = f"target year {rec['target_year']} is not after the as-of year {as_of_year}"
             continue
         region = t["region"]
+        series_ind = ind.id
+        analogue = ANALOGUES.get(ind.id)
+        if analogue is not None and region not in analogue.regions and (
+                region == TAICANG or (region, ind.id) in own_pairs):
+            analogue = None  # the region's own published series: no stand-in needed
+        if analogue is not None:
+            if region not in analogue.regions:
+                rec["reason"] = f"{analogue.collection} {analogue.indicator}: {analogue.mismatch}"
+                continue
+            series_ind = analogue.indicator
+            rec["series_indicator"] = series_ind
         if region in aggregates:
             rec["reason"] = (f"{region} is an aggregate in the reference panels (today's composition, e.g. the "
                              "World Bank's EU27); the target was set for the group as it was then: definitions "
                              "do not match, aggregates are not assessed")
             continue
-        if region == TAICANG:
+        if analogue is not None:
+            candidates = [analogue.collection]
+        elif region == TAICANG:
             candidates = ["observations"]
         else:
             candidates = [c for c in PANELS if region in panel_regions.get((c, ind.id), set())]
@@ -323,7 +397,8 @@ def past_plan_cases(observations: pd.DataFrame, targets: pd.DataFrame, *, window
             continue
         tried = []
         for src in candidates:
-            series, full, known_rows = _source_series(observations, src, region, ind.id, as_of, window, aggregates)
+            series, full, known_rows = _source_series(observations, src, region, series_ind, as_of, window,
+                                                      aggregates)
             tried.append((src, series, full, known_rows))
         enough = [c for c in tried if len(c[1]) >= min_obs]
         chosen = enough[0] if enough else max(tried, key=lambda c: len(c[1]))  # max keeps the first on ties
@@ -331,7 +406,10 @@ def past_plan_cases(observations: pd.DataFrame, targets: pd.DataFrame, *, window
         notes = [f"{s}: {len(ser)} value(s) as of {as_of}" + (f" (first year {int(f.index[0])})" if len(f) else "")
                  for s, ser, f, _ in tried]
         basis = ("pseudo-real-time (today's release, data years up to the as-of year - 1)"
-                 if src in plan_assessment.UNDATED_PANELS else "strictly by publication date")
+                 if src in plan_assessment.UNDATED_PANELS else PSEUDO_REAL_TIME[(src, series_ind)]
+                 if (src, series_ind) in PSEUDO_REAL_TIME else "strictly by publication date")
+        if analogue is not None:
+            basis = f"{src} {series_ind} stands for {ind.id}: {analogue.match}; {basis}"
         rec["source"], rec["source_note"] = src, f"{basis}; " + "; ".join(notes)
         if len(series):
             rec.update(series=_series_text(series), n_obs=len(series), first_year=int(series.index[0]),
@@ -398,7 +476,7 @@ def prepare_case(observations: pd.DataFrame, case, *, window: int = SERIES_WINDO
     if case["status"] != "scored":
         raise ValueError(f"case {case['case_id']} is excluded: {case['reason']}")
     aggregates = aggregate_regions(observations) if aggregates is None else aggregates
-    ind, kind, direction, bounds = _kind_of(case["indicator"])
+    ind, kind, direction, bounds = _kind_of(case.get("series_indicator", case["indicator"]) or case["indicator"])
     series, _, _ = _source_series(observations, case["source"], case["region"], ind.id, case["as_of"], window,
                                   aggregates)
     return {"case_id": case["case_id"], "region": case["region"], "indicator": ind.id, "kind": kind,

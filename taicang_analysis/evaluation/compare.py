@@ -9,7 +9,8 @@ Case sets
 ---------
 * ``past_plan``: the cases `backtest.past_plan_cases` scores, inputs from
   `backtest.prepare_case` (series and panels as of, own region excluded).
-* ``pseudo``: rolling origins (step 3) of both panels with pseudo-targets at
+* ``pseudo``: rolling origins (step 3) of both panels, on each indicator of
+  ``PSEUDO_INDICATORS`` that real past-plan cases share, with pseudo-targets at
   h = 3, 5, 7 whose ambition (required minus past annual change on the
   model's scale) is drawn from the real past-plan cases' ambitions (inputs
   only); the predictive distributions are also scored at every horizon 1-10
@@ -43,6 +44,11 @@ DISTRIBUTION_METHODS: tuple[str, ...] = ("v2_raw", CHALLENGER)  # calibration ma
 REGIME_PANEL = {"cn_regions": "cn_provinces", "countries": "world"}
 REGIME_EXCLUDE = {"cn_regions": ("China",), "countries": ()}
 EVENT_HORIZONS: tuple[int, ...] = (3, 5, 7)
+# Panels of the pseudo-targets (preregistration section 3: every region of both panels; section 8: R&D intensity
+# only until the new panels land).  A panel indicator enters when real past-plan cases of the *same* indicator
+# give its ambitions (delta); the others (high-tech recognitions, WDI panels, the tech-market panel, whose only
+# case names tech_contract_turnover) have none and do not.
+PSEUDO_INDICATORS: tuple[str, ...] = (backtest.ROLLING_INDICATOR, "invention_patents_per_10k")
 ORIGIN_STEP = 3
 PSEUDO_DRAWS = 2_000
 CASE_DRAWS = 10_000
@@ -225,7 +231,7 @@ def _pseudo_task(ctx: _PseudoContext, task) -> tuple[list, list]:
     g = g[g["region"] == region].sort_values("year")
     full = pd.Series(g["value"].to_numpy(dtype=float), index=g["year"].to_numpy(dtype=int))
     regime = regime_of(region, ctx.cn_regions)
-    ch = ctx.changes[REGIME_PANEL[regime]]
+    ch = ctx.changes.get(REGIME_PANEL[regime])  # None: no panel of the indicator for the regime (v2 cannot run)
     drop = set(REGIME_EXCLUDE[regime]) | {region}
     scale = outside_view.scale_of(rc.kind)
     bounds = rc.bounds or (0.0, 100.0)
@@ -237,16 +243,17 @@ def _pseudo_task(ctx: _PseudoContext, task) -> tuple[list, list]:
             continue
         seed = backtest._origin_seed(rc.seed, panel_name, region, t)
         pool = _challenger_draws(ctx, region, series, t, hs, seed)
-        sub = ch[((ch["year0"] + ch["gap"]) <= t) & ~ch["region"].isin(drop)]
-        fit = outside_view.fit_changes(sub, regime=regime, scale=scale, bounds=bounds)
-        v2 = None
-        if not isinstance(fit, models.Skipped):
+        v2, fit = None, None
+        if ch is not None:
+            sub = ch[((ch["year0"] + ch["gap"]) <= t) & ~ch["region"].isin(drop)]
+            fit = outside_view.fit_changes(sub, regime=regime, scale=scale, bounds=bounds)
+        if fit is not None and not isinstance(fit, models.Skipped):
             v2 = outside_view.outside_view_forecast(series, t + max(rc.horizons), kind=rc.kind, bounds=bounds,
                                                     regime=regime, fit=fit, n_draws=rc.n_draws, seed=seed)
         z = outside_view.to_scale(series.to_numpy(), scale, bounds)
         r_past = past_change(z, series.index.to_numpy())
-        base = {"panel": panel_name, "region": region, "regime": regime, "origin": t, "cohort": f"{panel_name}:{t}",
-                "latest": float(series.iloc[-1])}
+        base = {"panel": panel_name, "indicator": rc.indicator, "region": region, "regime": regime, "origin": t,
+                "cohort": f"{panel_name}:{t}", "latest": float(series.iloc[-1])}
         for h in hs:
             y = float(full[t + h])
             row = {**base, "horizon": h, "outcome": y}
@@ -351,7 +358,8 @@ def decide(scores: pd.DataFrame) -> dict:
 
 def run_comparison(observations: pd.DataFrame, targets: pd.DataFrame, *, workers: int = 2, seed: int = 0,
                    origin_step: int = ORIGIN_STEP, pseudo_draws: int = PSEUDO_DRAWS, case_draws: int = CASE_DRAWS,
-                   rolling_step: int = backtest.DEFAULT_ORIGIN_STEP) -> ComparisonResult:
+                   rolling_step: int = backtest.DEFAULT_ORIGIN_STEP,
+                   pseudo_indicators: tuple[str, ...] = PSEUDO_INDICATORS) -> ComparisonResult:
     """Run the pre-registered comparison (settings: docs/preregistration.md section 7)."""
     timing = {}
     t0 = time.perf_counter()
@@ -372,18 +380,22 @@ def run_comparison(observations: pd.DataFrame, targets: pd.DataFrame, *, workers
         past = pd.DataFrame(case_rows)
         timing["past-plan cases"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        rd = past[(past["indicator"] == backtest.ROLLING_INDICATOR)].dropna(subset=["r_past"])
-        deltas = tuple(float(d) for d in (rd["r_req"] - rd["r_past"]).sort_values())
-        roll = backtest._rolling_context(observations, backtest.ROLLING_INDICATOR, backtest.HORIZONS,
-                                         backtest.SERIES_WINDOW, 3, pseudo_draws, seed)
-        scale = outside_view.scale_of(roll.kind)
-        ctx = _PseudoContext(roll=roll, changes={n: outside_view.changes(p, scale=scale, bounds=roll.bounds)
-                                                 for n, p in roll.panels.items()},
-                             cn_regions=cn_regions, deltas=deltas, calibrations=fit.by_group,
-                             default_calibration=fit.calibration)
-        tasks = backtest.rolling_tasks(observations, origin_step=origin_step)
-        out = backtest._run_tasks(_pseudo_task, [(ctx, t) for t in tasks], executor=executor, progress=None,
-                                  sizes=[1] * len(tasks))
+        out = []
+        for indicator in pseudo_indicators:
+            real = past[(past["indicator"] == indicator)].dropna(subset=["r_past"])
+            deltas = tuple(float(d) for d in (real["r_req"] - real["r_past"]).sort_values())
+            if not deltas:
+                continue
+            roll = backtest._rolling_context(observations, indicator, backtest.HORIZONS,
+                                             backtest.SERIES_WINDOW, 3, pseudo_draws, seed)
+            scale = outside_view.scale_of(roll.kind)
+            ctx = _PseudoContext(roll=roll, changes={n: outside_view.changes(p, scale=scale, bounds=roll.bounds)
+                                                     for n, p in roll.panels.items()},
+                                 cn_regions=cn_regions, deltas=deltas, calibrations=fit.by_group,
+                                 default_calibration=fit.calibration)
+            tasks = backtest.rolling_tasks(observations, indicator=indicator, origin_step=origin_step)
+            out += backtest._run_tasks(_pseudo_task, [(ctx, t) for t in tasks], executor=executor, progress=None,
+                                       sizes=[1] * len(tasks))
     events = pd.DataFrame([e for ev, _ in out for e in ev])
     dist = pd.DataFrame([d for _, ds in out for d in ds])
     timing["pseudo-targets"] = time.perf_counter() - t0

@@ -111,16 +111,16 @@ def assess_region(observations: pd.DataFrame, indicator: str, spec: TargetSpec, 
             notes.append(f"published under a different definition: {', '.join(related)} — not substituted "
                          f"({ind.notes})")
     qualified = known[known["qualifier"] != "exact"]
-    for _, q in qualified.iterrows():
+    for q in qualified.to_dict("records"):
         notes.append(f"{q['year']}: published as {q['value_printed']} ({q['qualifier']}); used as the point value")
     derived = known[known["status"] == "derived"]
-    for _, d in derived.iterrows():
+    for d in derived.to_dict("records"):
         notes.append(f"{d['year']}: derived, {d['derivation']}")
-    for _, r in known[known["superseded"].fillna("") != ""].iterrows():
+    for r in known[known["superseded"].fillna("") != ""].to_dict("records"):
         notes.append(f"{r['year']}: {r['value_printed']} ({r['document']}, {r['published']}) supersedes "
                      f"{r['superseded']}")
     prelim = known[known["status"] == "preliminary"]
-    for _, p in prelim.iterrows():
+    for p in prelim.to_dict("records"):
         notes.append(f"{p['year']}: preliminary figure ({p['document']})")
     return _with_notes(result, notes), known
 

@@ -22,9 +22,9 @@ import matplotlib
 import pytest
 
 import taicang_analysis as ta
-from taicang_analysis import api, cli
+from taicang_analysis import cli
 from taicang_analysis.assessment import plans
-from taicang_analysis.data import build, io
+from taicang_analysis.data import io
 from taicang_analysis.present.text import fmt
 
 matplotlib.use("Agg")
@@ -35,14 +35,6 @@ NOTEBOOK_IPYNB = ROOT / "notebooks" / "indicator.ipynb"
 DRAWS = 2_000
 
 
-@pytest.fixture(scope="module")
-def processed(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("data") / "processed"
-    io.write_tables_atomically(build.serialise(build.build_tables(io.read_raw())), folder)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(io, "PROCESSED_DIR", folder)
-        mp.setattr(api, "_DEFAULT", None)
-        yield folder
 
 
 def _table2(processed) -> list[str]:

@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 
 import taicang_analysis as ta
-from taicang_analysis import api, cli
+from taicang_analysis import cli
 from taicang_analysis.assessment import plans
-from taicang_analysis.data import build, io
+from taicang_analysis.data import io
 
 SERIES_FILES = {
     "S": "year,value\n2020,2.9\n2023,3.4\n",
@@ -111,15 +111,6 @@ CLI_CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def processed(tmp_path_factory):
-    """Processed tables in a temporary folder, which `io.PROCESSED_DIR` points to for this module."""
-    folder = tmp_path_factory.mktemp("data") / "processed"
-    io.write_tables_atomically(build.serialise(build.build_tables(io.read_raw())), folder)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(io, "PROCESSED_DIR", folder)
-        mp.setattr(api, "_DEFAULT", None)
-        yield folder
 
 
 @pytest.fixture(scope="module")

@@ -40,10 +40,9 @@ TABLE2 = (
 
 @pytest.fixture(scope="module")
 def processed(tmp_path_factory):
-    folder = io.PROCESSED_DIR
-    if not (folder / "observations.csv").exists() or not (folder / "targets.csv").exists():
-        folder = tmp_path_factory.mktemp("processed")
-        io.write_tables_atomically(build.serialise(build.build_tables(io.read_raw())), folder)
+    # built from data/raw each run: a stale data/processed in the working tree must not decide the outcome
+    folder = tmp_path_factory.mktemp("processed")
+    io.write_tables_atomically(build.serialise(build.build_tables(io.read_raw())), folder)
     return io.read_processed("observations.csv", folder), io.read_processed("targets.csv", folder)
 
 

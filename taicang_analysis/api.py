@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .assessment import inputs, plans, scenarios
+from .assessment import inputs, outside, plans, scenarios
 from .assessment.assess import Assessment, Pool, TargetSpec
 from .assessment.assess import assess as _assess
 from .assessment.inputs import AsOf, InputError
@@ -353,6 +353,16 @@ class Study:
                                                     as_of=self.as_of.iso)
         return self._cut[key]
 
+    def _analogue(self, ind: registry.Indicator) -> pd.DataFrame | None:
+        """The stated outside view's panel of ``ind`` as known at the as-of (cut once; None: none stated)."""
+        key = ("analogue", ind.id, self.region)
+        if key not in self._cut:
+            view = outside.stated_view(ind.id)
+            self._cut[key] = (None if view is None or view.collection is None else
+                              outside.analogue_panel(self.observations, view, region=self.region,
+                                                     cutoff=self.as_of.iso))
+        return self._cut[key]
+
     def _rows_for(self, ind: registry.Indicator) -> pd.DataFrame:
         """The observations an assessment of ``ind`` reads (its own rows, its ratio's denominator and its
         related definitions): split once per study so each assessment filters a small frame."""
@@ -432,7 +442,7 @@ class Study:
 
         a, known = plans.assess_region(obs, ind.id, spec, self.region, as_of=self.as_of.iso, reference=reference,
                                        pool=pool, n_draws=draws, seed=seed, own=own,
-                                       panels=self._panels(ind, reference))
+                                       panels=self._panels(ind, reference), analogue=self._analogue(ind))
         notes = list(a.notes)
         if row is not None and self.region != row["region"]:
             notes.append(f"target of {row['region']}'s plan ({self.plan.id}) applied to {self.region}'s series")
@@ -450,7 +460,8 @@ class Study:
             sc = _scenario(result, numerator_growth, denominator_growth)
             notes.append(sc.summary())
             result = replace(result, scenario_result=sc)
-        notes.append(f"pool: {self.calibration_basis}")
+        if a.headline_source == "pool":
+            notes.append(f"pool: {self.calibration_basis}")
         return replace(result, assessment=replace(a, notes=tuple(notes)))
 
     def assess_all(self, target_year: int | None = None, reference: str = "all", draws: int | None = None,

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from ..forecast import models, reference
+from ..forecast.outside_view import smoothed_probability
 from ..forecast.pooling import (ALL, POOL_MODELS_BY_KIND, CALIBRATION_COLUMNS, POOL_TYPES, Calibration, CalibrationCell, Pool,  # noqa: F401
                                pool_draws, pool_type_from_counts, pool_type_of, pool_weights, spread_factors, widen)
 from ..methods import progress as methods
@@ -59,6 +60,8 @@ COMPARATORS = ("ge", "le", "about")
 DEFAULT_ABOUT_TOLERANCE = 0.025  # relative: "70左右" is met from 68.25, "2.8左右" from 2.73
 PANEL_LAG_YEARS = 1  # an undated panel's value for year Y is taken as known from the end of Y + 1
 EXTRA_HORIZON = 10  # years beyond the target year searched for the earliest year reached
+NO_PANEL_NOTE = ("no reference panel holds this indicator (or --reference none): "
+                 "any probability of the pool rests on the series alone")
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,8 @@ class Assessment:
     not_computed: tuple[str, ...]
     notes: tuple[str, ...] = field(default=())
     spread: dict | None = None  # pool type and the widening factor per year, when there is a pooled forecast
+    outside_view: object | None = None  # `outside.OutsideViewResult`: the stated analogue's view, beside the pool
+    headline_source: str | None = None  # "pool" | "outside_view": where ``probability`` comes from (None: none)
 
     @property
     def n_obs(self) -> int:
@@ -127,6 +132,8 @@ class Assessment:
             "probability": self.probability, "probability_reason": self.probability_reason,
             "pool": [{"member": m, "weight": w} for m, w in self.pool_members],
             "spread": self.spread,
+            "headline_source": self.headline_source,
+            "outside_view": None if self.outside_view is None else self.outside_view.to_dict(),
             "projection": self.projection, "earliest_year": self.earliest_year,
             "methods": self.methods,
             "models": [_member_dict(f, self.target.year) for f in self.forecasts + self.references],
@@ -368,8 +375,7 @@ def assess(series: pd.Series, target: TargetSpec, *, kind: str, direction: str =
         if isinstance(f, models.Skipped):
             missing.append(f"{f.model}: {f.reason}")
     if not panels:
-        notes.append("no reference panel holds this indicator (or --reference none): "
-                     "any probability rests on the series alone")
+        notes.append(NO_PANEL_NOTE)
     spread_info = None
     ptype = _pool_type(members, good_refs)
     if members:
@@ -392,8 +398,9 @@ def assess(series: pd.Series, target: TargetSpec, *, kind: str, direction: str =
     else:
         pooled = pool_draws(members, n_draws, pool.spread, kind, bounds, latest_year=latest_year, pool_type=ptype)
         col = pooled.years.index(target.year)
-        probability = float(np.mean(target.met(pooled.draws[:, col], direction)))
-        reason = "share of pooled predictive draws that meet the target in the target year"
+        probability = smoothed_probability(target.met(pooled.draws[:, col], direction))
+        reason = ("share of pooled predictive draws that meet the target in the target year, (k + 0.5) / (N + 1): "
+                  "never exactly 0 or 1")
         projection = _projection_at(pooled, target.year, level)
         quantiles, until_all = _search_quantiles(pooled, own, good_refs, pool, n_draws, kind, bounds, latest_year,
                                                  horizon)
@@ -404,7 +411,8 @@ def assess(series: pd.Series, target: TargetSpec, *, kind: str, direction: str =
         forecasts=forecasts, references=tuple(refs), pooled=pooled,
         pool_members=tuple((m.model, w) for m, w in members),
         probability=probability, probability_reason=reason, projection=projection, earliest_year=earliest,
-        not_computed=tuple(missing), notes=tuple(notes), spread=spread_info)
+        not_computed=tuple(missing), notes=tuple(notes), spread=spread_info,
+        headline_source=None if probability is None else "pool")
 
 
 def _as_of_year(as_of) -> int | None:

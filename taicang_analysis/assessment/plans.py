@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..data import registry, vintages
-from .assess import PANEL_LAG_YEARS, Assessment, Pool, TargetSpec, assess
+from . import outside
+from .assess import EXTRA_HORIZON, PANEL_LAG_YEARS, Assessment, Pool, TargetSpec, assess
 from .inputs import KIND_OF, InputError
 
 PANEL_COLLECTIONS = ("cn_provinces", "world")
@@ -91,10 +92,12 @@ def assess_region(observations: pd.DataFrame, indicator: str, spec: TargetSpec, 
                   reference: str = "all", pool: Pool = Pool(), n_draws: int = 10_000, seed: int = 0,
                   exclude_regions: tuple[str, ...] = (),
                   own: tuple[pd.Series, pd.DataFrame] | None = None,
-                  panels: dict[str, pd.DataFrame] | None = None) -> tuple[Assessment, pd.DataFrame]:
+                  panels: dict[str, pd.DataFrame] | None = None,
+                  analogue: pd.DataFrame | None = None) -> tuple[Assessment, pd.DataFrame]:
     """One target for the region's published series as known at ``as_of``: the assessment and the
-    provenance rows of the observations it used.  ``own`` and ``panels``: `region_series`' and
-    `reference_panels`' answers, when the caller already has them."""
+    provenance rows of the observations it used.  ``own``, ``panels`` and ``analogue``:
+    `region_series`', `reference_panels`' and `outside.analogue_panel`'s answers, when the caller
+    already has them.  The stated outside view (`outside`) runs beside the pool."""
     ind = registry.get(indicator)
     series, known = region_series(observations, region, ind.id, as_of) if own is None else own
     if panels is None:
@@ -104,6 +107,15 @@ def assess_region(observations: pd.DataFrame, indicator: str, spec: TargetSpec, 
                     bounds=ind.bounds if ind.is_share else None, indicator=ind.id, as_of=as_of_date(as_of),
                     panels=panels, exclude_regions=exclude_regions + (region,),
                     pool=pool, n_draws=n_draws, seed=seed)
+    view = outside.stated_view(ind.id)
+    if analogue is None and view is not None and view.collection is not None:
+        analogue = outside.analogue_panel(observations, view, region=region, cutoff=as_of_date(as_of))
+    ov_result = outside.run_outside_view(
+        series, spec, indicator=ind.id, kind=model_kind(ind), direction=result.direction,
+        bounds=ind.bounds if ind.is_share else None, panel=analogue,
+        horizon_year=max(spec.year, int(series.index[-1]) + 1 if len(series) else spec.year) + EXTRA_HORIZON,
+        n_draws=n_draws, seed=seed)
+    result = outside.with_outside_view(result, ov_result)
     notes = list(result.notes)
     if series.empty:
         related = related_published(observations, ind, region)

@@ -72,4 +72,7 @@ def headline_row(a) -> dict:
         "median": proj.get("median"), "lower": proj.get("lower"), "upper": proj.get("upper"),
         "level": proj.get("level"),
         "light": traffic_light(d["probability"], d["status"]),
+        "probability_source": d["headline_source"],
+        "outside_view_probability": (d["outside_view"] or {}).get("probability"),
+        "outside_view_ran": bool((d["outside_view"] or {}).get("ran")),
     }

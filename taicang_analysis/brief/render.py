@@ -126,7 +126,7 @@ def headline_table(head: dict, langs: tuple[str, ...]) -> str:
     year = rows[0]["target_year"] if rows else ""
     cols = [bilingual(k, langs, year=year) for k in
             ("col_light", "col_indicator", "col_latest", "col_target", "col_grade", "col_probability",
-             "col_interval")]
+             "col_interval", "col_outside_view")]
     out = ['<table class="brief headline" id="headline"><thead><tr>'
            + "".join(f"<th>{c}</th>" for c in cols) + "</tr></thead><tbody>"]
     for r in rows:
@@ -142,8 +142,10 @@ def headline_table(head: dict, langs: tuple[str, ...]) -> str:
             f'<td class="num">{esc(r["comparator_sign"])} {esc(sentences.number(r["target_value"]))} '
             f'{esc(r["unit"])} ({r["target_year"]})</td>'
             f'<td>{_words({lang: sentences.grade(r["status"], lang) for lang in sentences.LANGS}, langs)}</td>'
-            f'<td class="num">{esc(sentences.pct(r["probability"]))}</td>'
-            f'<td class="num">{esc(_interval(r))}</td></tr>')
+            f'<td class="num">{esc(sentences.pct(r["probability"]))}'
+            + ("†" if r.get("probability_source") == "outside_view" else "") + "</td>"
+            f'<td class="num">{esc(_interval(r))}</td>'
+            f'<td class="num">{esc(sentences.pct(r.get("outside_view_probability")))}</td></tr>')
     out.append("</tbody></table>")
     return "".join(out)
 

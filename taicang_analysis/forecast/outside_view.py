@@ -82,10 +82,12 @@ class RegimeFit:
     n_regions: int
     n_changes: int
     last_year: int  # latest year any change ends in
+    level_effect: bool = True  # False: b fixed at 0 (growth-only proxy)
 
     def describe(self) -> str:
+        drift = f"{self.a:.4g} {self.b:+.4g}*z" if self.level_effect else f"{self.a:.4g} (level term off: growth only)"
         return (f"{self.regime}: {self.n_changes} changes of {self.n_regions} regions up to {self.last_year} on the "
-                f"{self.scale} scale; drift {self.a:.4g} {self.b:+.4g}*z; between-region sd {self.sigma_u:.3g}; "
+                f"{self.scale} scale; drift {drift}; between-region sd {self.sigma_u:.3g}; "
                 f"noise sd {self.sigma_e:.3g} (t, {self.df:g} df); own drift fades by phi {self.phi:.3g}/yr")
 
 
@@ -142,8 +144,13 @@ def _t_df(s: np.ndarray) -> float:
 
 
 def fit_changes(ch: pd.DataFrame, *, regime: str, scale: str, bounds=None,
-                min_changes: int = MIN_CHANGES) -> RegimeFit | Skipped:
-    """Estimate the regime's model from a `changes` frame (rules in the module docstring)."""
+                min_changes: int = MIN_CHANGES, level_effect: bool = True) -> RegimeFit | Skipped:
+    """Estimate the regime's model from a `changes` frame (rules in the module docstring).
+
+    ``level_effect=False`` fixes b = 0 (drift independent of the level): for a
+    proxy panel whose levels are not comparable with the assessed series', only
+    its growth carries over (`outside_views.OutsideView.fair_for` ``"growth"``).
+    """
     name = f"outside_view:{regime}"
     n_reg = int(ch["region"].nunique()) if len(ch) else 0
     if len(ch) < min_changes or n_reg < MIN_REGIONS:
@@ -151,7 +158,7 @@ def fit_changes(ch: pd.DataFrame, *, regime: str, scale: str, bounds=None,
                              f"changes of >= {MIN_REGIONS} regions")
     d, g, z0 = (ch[c].to_numpy(dtype=float) for c in ("d", "gap", "z0"))
     reg = pd.factorize(ch["region"])[0]
-    X = np.column_stack([np.ones(len(d)), z0])
+    X = np.column_stack([np.ones(len(d)), z0]) if level_effect else np.ones((len(d), 1))
     XtW = X.T * g
     bread = np.linalg.pinv(XtW @ X)
     beta = bread @ (XtW @ d)
@@ -165,9 +172,11 @@ def fit_changes(ch: pd.DataFrame, *, regime: str, scale: str, bounds=None,
     sigma_e2 = float(np.sum(g * within ** 2) / dof) if dof > 0 else float(np.var(r))
     sigma_e2 = max(sigma_e2, 1e-12)
     sigma_u2 = max(0.0, float(np.mean(rbar ** 2 - sigma_e2 / n_i)))
-    scores = np.column_stack([np.bincount(reg, weights=g * r * X[:, j]) for j in range(2)])
+    scores = np.column_stack([np.bincount(reg, weights=g * r * X[:, j]) for j in range(X.shape[1])])
     G = len(n_i)
     cov = bread @ (scores.T @ scores) @ bread * G / max(G - 1, 1)
+    if not level_effect:  # b = 0 exactly: no parameter uncertainty in it
+        beta, cov = np.array([beta[0], 0.0]), np.array([[cov[0, 0], 0.0], [0.0, 0.0]])
     multi = m_i[reg] >= 2
     s = within[multi] * np.sqrt(g[multi] / sigma_e2) * np.sqrt(m_i[reg][multi] / (m_i[reg][multi] - 1))
     df = _t_df(s)
@@ -175,7 +184,7 @@ def fit_changes(ch: pd.DataFrame, *, regime: str, scale: str, bounds=None,
     last = int((ch["year0"] + ch["gap"]).max())
     return RegimeFit(regime=regime, scale=scale, bounds=_bounds(bounds), a=float(beta[0]), b=float(beta[1]),
                      cov=cov, sigma_e=float(np.sqrt(sigma_e2)), sigma_u=float(np.sqrt(sigma_u2)), df=float(df),
-                     phi=phi, n_regions=G, n_changes=len(d), last_year=last)
+                     phi=phi, n_regions=G, n_changes=len(d), last_year=last, level_effect=level_effect)
 
 
 def _phi(ch: pd.DataFrame, r, reg, g, sigma_u2: float) -> float:
@@ -200,7 +209,8 @@ def _phi(ch: pd.DataFrame, r, reg, g, sigma_u2: float) -> float:
 
 
 def fit_regime(panel: pd.DataFrame, *, kind: str, regime: str, bounds=None, exclude_regions=(),
-               max_year: int | None = None, min_changes: int = MIN_CHANGES) -> RegimeFit | Skipped:
+               max_year: int | None = None, min_changes: int = MIN_CHANGES,
+               level_effect: bool = True) -> RegimeFit | Skipped:
     """Fit the outside view of one regime on a tidy panel (``region, year, value``).
 
     ``exclude_regions`` are dropped first (a case's own region never assesses
@@ -211,7 +221,7 @@ def fit_regime(panel: pd.DataFrame, *, kind: str, regime: str, bounds=None, excl
     if max_year is not None:
         p = p[p["year"] <= max_year]
     return fit_changes(changes(p, scale=scale, bounds=bounds), regime=regime, scale=scale, bounds=bounds,
-                       min_changes=min_changes)
+                       min_changes=min_changes, level_effect=level_effect)
 
 
 def own_effect(fit: RegimeFit, series: pd.Series) -> tuple[float, float, float, float]:

@@ -15,6 +15,16 @@ _TH = "text-align:left;padding:2px 10px 2px 6px;color:#555;font-weight:normal;ve
 _TD = "text-align:left;padding:2px 6px"
 
 
+def _outside_view_text(ov: dict | None) -> str:
+    if not ov:
+        return "—"
+    if not ov["ran"]:
+        return f"— ({ov['reason']})"
+    p = ov["projection"]
+    return (f"{ov['probability']:.0%} (uncalibrated; {ov['collection']}/{ov['panel_indicator']}, fair for "
+            f"{ov['fair_for']}); {p['year']} median {fmt(p['median'])} [{fmt(p['lower'])}, {fmt(p['upper'])}]")
+
+
 def render_card(d: dict) -> str:
     """One small table: names (中文 + English), latest value, target, grade, P(met) with the 80 %
     interval of the projection, and which spread applied."""
@@ -41,6 +51,7 @@ def render_card(d: dict) -> str:
         ("grade", f"{d['status']} — {d.get('status_meaning', '')}"),
         ("P(met)", p_text),
         ("spread", d.get("calibration_basis") or ""),
+        ("outside view", _outside_view_text(d.get("outside_view"))),
     ]
     if d.get("as_of"):
         rows.insert(0, ("as of", d["as_of"]))

@@ -20,14 +20,17 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "generated": {"zh": "生成于 {when}", "en": "Generated {when}"},
     "headline": {"zh": "目标一览", "en": "Targets at a glance"},
     "headline_note": {
-        "zh": "等级按欧盟统计局增速比方法（最近五年窗口）；概率为模型与参照类的合并预测；{basis}",
+        "zh": "等级按欧盟统计局增速比方法（最近五年窗口）；概率为模型与参照类的合并预测；{basis}。"
+              "外部视角：所述参照面板的模型（未校准），与合并预测并列；† = 合并预测无法运行，概率取自外部视角",
         "en": "Grade: Eurostat rate ratio on the latest 5-year window; probability: pooled models and reference "
-              "classes; {basis}"},
+              "classes; {basis}. Outside view: the stated analogue panel's model (uncalibrated), shown beside the "
+              "pool; † = the pool could not run and the outside view gives the probability"},
     "col_indicator": {"zh": "指标", "en": "Indicator"},
     "col_latest": {"zh": "最新值（年份）", "en": "Latest (year)"},
     "col_target": {"zh": "目标", "en": "Target"},
     "col_grade": {"zh": "评级", "en": "Grade"},
     "col_probability": {"zh": "达标概率", "en": "P(met)"},
+    "col_outside_view": {"zh": "外部视角概率", "en": "Outside view P(met)"},
     "col_interval": {"zh": "{year}年预测中位数 [80%区间]", "en": "{year} median [80% interval]"},
     "col_light": {"zh": "信号", "en": "Light"},
     "no_value": {"zh": "无公开数值", "en": "no published value"},

@@ -116,6 +116,7 @@ def render_assessment(a, requirement=None, name: str | None = None, alternatives
                      + (" (calibrated on rolling origins)" if sp["calibrated"] else " (uncalibrated)"))
     prob = "—" if d["probability"] is None else f"{d['probability']:.0%}"
     lines.append(f"  probability of meeting the target: {prob} ({d['probability_reason']})")
+    lines.extend(outside_view_lines(d.get("outside_view")))
     if d["earliest_year"]:
         e = d["earliest_year"]
         lines.append(f"  earliest year reached: median {e['median'] or 'not by ' + str(e['searched_until'])}, "
@@ -127,6 +128,20 @@ def render_assessment(a, requirement=None, name: str | None = None, alternatives
     if d["not_computed"]:
         lines.append("  not computed: " + "; ".join(d["not_computed"]))
     return "\n".join(lines)
+
+
+def outside_view_lines(ov: dict | None) -> list[str]:
+    """The stated outside view (`assessment.outside`), as `render_assessment` prints it."""
+    if not ov:
+        return []
+    if not ov["ran"]:
+        return [f"  outside view: none ({ov['reason']})"]
+    p = ov["projection"]
+    return [f"  outside view ({ov['collection']}/{ov['panel_indicator']}, fair for {ov['fair_for']}): "
+            f"P(met) {ov['probability']:.0%} uncalibrated; {p['year']} median {fmt(p['median'])}, "
+            f"{p['level']:.0%} interval [{fmt(p['lower'])}, {fmt(p['upper'])}]",
+            f"    {ov['fit']}",
+            f"    why this analogue: {ov['why_this_analogue']}"]
 
 
 def requirement_lines(requirement, alternatives=()) -> list[str]:

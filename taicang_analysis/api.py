@@ -460,8 +460,7 @@ class Study:
             sc = _scenario(result, numerator_growth, denominator_growth)
             notes.append(sc.summary())
             result = replace(result, scenario_result=sc)
-        if a.headline_source == "pool":
-            notes.append(f"pool: {self.calibration_basis}")
+        notes.append(f"pool: {self.calibration_basis}")
         return replace(result, assessment=replace(a, notes=tuple(notes)))
 
     def assess_all(self, target_year: int | None = None, reference: str = "all", draws: int | None = None,

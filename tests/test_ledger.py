@@ -88,3 +88,44 @@ def test_command_line_refuses_a_bad_ledger_with_exit_2(tmp_path, capsys):
     bad.write_text("a,b\n1,2\n")
     assert ledger.main(["score", "--ledger", str(bad)]) == 2
     assert "not a forecast ledger" in capsys.readouterr().err
+
+
+def test_the_outside_view_is_recorded_beside_the_pool_and_neither_is_ever_0_or_1():
+    observations, targets = _processed()
+    taicang = targets[(targets["region"] == "Taicang") & (targets["target_year"] == 2025)]
+    e = ledger.entries(observations, taicang, recorded="2026-12-01", code_version="abc", n_draws=500)
+    by = {(r["indicator"], r["method"]): r for r in e.to_dict("records")}
+    # R&D intensity: both run; contract turnover (one value, no class of its own): only the outside view
+    assert ("rd_intensity", "pool") in by and ("rd_intensity", "outside_view") in by
+    assert ("tech_contract_turnover", "outside_view") in by and ("tech_contract_turnover", "pool") not in by
+    assert e["probability"].gt(0).all() and e["probability"].lt(1).all()
+    # the two methods' rows of one target carry different input hashes (their inputs differ)
+    assert by[("rd_intensity", "pool")]["inputs_hash"] != by[("rd_intensity", "outside_view")]["inputs_hash"]
+
+
+def test_outside_view_panel_by_regime():
+    observations, _ = _processed()
+    county, regime, level = ledger.outside_view_panel(observations, "Taicang", "tech_contract_turnover")
+    assert regime == "cn_regions" and level is False  # the stated growth-only analogue
+    assert len(county) and not county["region"].isin(["Taicang", "China"]).any()
+    province, regime, level = ledger.outside_view_panel(observations, "Sichuan", "rd_intensity")
+    assert regime == "cn_regions" and level is True and "Sichuan" not in set(province["region"])
+    country, regime, _ = ledger.outside_view_panel(observations, "Germany", "rd_intensity")
+    assert regime == "countries" and "Germany" not in set(country["region"]) and len(country)
+
+
+def test_series_for_takes_the_most_recent_source():
+    obs = pd.DataFrame({
+        "collection": ["observations"] * 2 + ["cn_provinces"] * 3, "region": ["P"] * 5,
+        "aggregate": [False] * 5, "indicator": ["rd_intensity"] * 5, "year": [2014, 2015, 2021, 2022, 2023],
+        "value": [1.0, 1.1, 1.5, 1.6, 1.7]})
+    for c in ("published", "source_ref", "value_printed", "document", "status", "qualifier", "publisher",
+              "published_basis", "unit"):
+        obs[c] = "x"
+    obs["published"] = "2024-12-31"
+    obs["source_ref"] = [f"s{i}" for i in range(len(obs))]
+    series, source = ledger._series_for(obs, "P", "rd_intensity")
+    assert source == "cn_provinces" and list(series.index) == [2021, 2022, 2023]
+    own_only = obs[obs["collection"] == "observations"]
+    series, source = ledger._series_for(own_only, "P", "rd_intensity")
+    assert source == "observations" and list(series.index) == [2014, 2015]

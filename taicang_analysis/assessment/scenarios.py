@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..methods import progress as methods
+from ..forecast.outside_view import smoothed_probability
 
 # ratio indicator -> (numerator, denominator, factor): ratio = factor * numerator / denominator
 DECOMPOSITIONS: dict[str, tuple[str, str, float]] = {
@@ -159,6 +160,6 @@ def scenario(assessment, *, numerator_growth: float, denominator_growth: float) 
     moved = draws * (value / float(np.median(draws)))
     if assessment.kind == "share":
         moved = np.clip(moved, 0.0, 100.0)
-    probability = float(np.mean(target.met(moved, assessment.direction)))
+    probability = smoothed_probability(target.met(moved, assessment.direction))
     return Scenario(numerator_growth, denominator_growth, path, value, probability,
                     "pooled predictive draws recentred on the scenario's value (log spread kept)")

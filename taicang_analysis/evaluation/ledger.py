@@ -23,9 +23,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..assessment import plans
+from ..assessment import outside, plans
 from ..assessment.assess import Calibration, Pool, assess
-from ..data import io, registry, vintages
+from ..data import io, regions, registry, vintages
+from ..forecast import models
+from ..forecast import outside_view as ov
+from ..forecast.outside_views import OUTSIDE_VIEWS
 from . import backtest, scoring
 
 LEDGER_COLUMNS: tuple[str, ...] = (
@@ -33,6 +36,8 @@ LEDGER_COLUMNS: tuple[str, ...] = (
     "target_year", "method", "source", "latest_year", "latest_value", "probability", "median", "lower80", "upper80")
 KEY = ("case_id", "method", "inputs_hash")
 METHOD = "pool"  # the engine in use; a second engine is recorded under its own name
+METHOD_OUTSIDE_VIEW = "outside_view"  # v2 (uncalibrated), recorded beside the pool: a real-time test of both
+SUB_NATIONAL_LEVELS = ("province", "prefecture", "county")
 
 
 def open_targets(observations: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
@@ -47,17 +52,17 @@ def open_targets(observations: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFr
 
 
 def _series_for(observations: pd.DataFrame, region: str, indicator: str) -> tuple[pd.Series, str]:
-    """The region's own published series; else its row of a panel (today's values, last `SERIES_WINDOW` years)."""
+    """The most recent of the region's own published series and its rows of the panels (today's values,
+    last `SERIES_WINDOW` years): the one whose latest year is latest; on a tie the region's own."""
     series, _ = plans.region_series(observations, region, indicator)
-    if len(series):
-        return series, "observations"
+    best, source = series, ("observations" if len(series) else "")
     for name in backtest.PANELS:
         panel = backtest.current_panel(observations, name, indicator)
         rows = panel[panel["region"] == region].sort_values("year")
-        if len(rows):
+        if len(rows) and (best.empty or int(rows["year"].iloc[-1]) > int(best.index[-1])):
             s = pd.Series(rows["value"].to_numpy(float), index=rows["year"].to_numpy(int), name=indicator)
-            return backtest._latest_window(s, backtest.SERIES_WINDOW), name
-    return series, ""
+            best, source = backtest._latest_window(s, backtest.SERIES_WINDOW), name
+    return best, source
 
 
 def inputs_hash(series: pd.Series, target_row: pd.Series, panels: dict, calibration: Calibration | None,
@@ -78,9 +83,57 @@ def inputs_hash(series: pd.Series, target_row: pd.Series, panels: dict, calibrat
     return h.hexdigest()[:16]
 
 
+def outside_view_panel(observations: pd.DataFrame, region: str, indicator: str) -> tuple[pd.DataFrame, str, bool]:
+    """The panel v2 projects ``region``'s ``indicator`` with, its regime and whether the level term applies.
+
+    A Chinese sub-national region (typed `regions` level) takes its indicator's stated analogue
+    (`forecast.outside_views`) when there is one, else the provincial panel of the same indicator;
+    a country takes the World Bank panel of the same indicator (the regimes of docs/preregistration.md).
+    Today's values; the region itself, the national row and aggregates are left out.
+    """
+    try:
+        level = regions.get(region).level
+    except regions.UnknownRegion:
+        level = "country"
+    if level in SUB_NATIONAL_LEVELS:
+        view = OUTSIDE_VIEWS.get(indicator)
+        if view is not None and view.collection is not None:
+            return (outside.analogue_panel(observations, view, region=region, cutoff=None), outside.REGIME,
+                    view.fair_for == "level")
+        panel = backtest.current_panel(observations, "cn_provinces", indicator)
+        return panel[~panel["region"].isin([region, *outside.REGIME_EXCLUDE])], outside.REGIME, True
+    panel = backtest.current_panel(observations, "world", indicator)
+    return panel[panel["region"] != region].reset_index(drop=True), "countries", True
+
+
+def _outside_view_row(observations: pd.DataFrame, t: pd.Series, ind, series: pd.Series, n_draws: int,
+                      seed: int) -> tuple[dict, dict] | None:
+    """(ledger fields, panels for the hash) of v2's forecast of one open target, or None when it cannot run."""
+    panel, regime, level_effect = outside_view_panel(observations, t["region"], ind.id)
+    if panel.empty or int(t["target_year"]) <= int(series.index[-1]):
+        return None
+    kind = plans.model_kind(ind)
+    bounds = ind.bounds if ind.is_share else None
+    fit = ov.fit_regime(panel, kind=kind, regime=regime, bounds=bounds, level_effect=level_effect)
+    if isinstance(fit, models.Skipped):
+        return None
+    fc = ov.outside_view_forecast(series, int(t["target_year"]), kind=kind, regime=regime, bounds=bounds, fit=fit,
+                                  n_draws=n_draws, seed=seed)
+    if isinstance(fc, models.Skipped):
+        return None
+    values = fc.draws[:, fc.years.index(int(t["target_year"]))]
+    direction = ind.direction if ind.direction != "none" else "up"
+    p = ov.smoothed_probability(plans.target_spec(t).met(values, direction))
+    lo, med, hi = np.quantile(values, [0.1, 0.5, 0.9])
+    fields = {"method": METHOD_OUTSIDE_VIEW, "probability": float(p), "median": float(med),
+              "lower80": float(lo), "upper80": float(hi)}
+    return fields, {f"{regime}:{int(level_effect)}": panel}
+
+
 def entries(observations: pd.DataFrame, targets: pd.DataFrame, *, recorded: str, code_version: str,
             calibration: Calibration | None = None, n_draws: int = 10_000, seed: int = 0) -> pd.DataFrame:
-    """One candidate ledger row per open target that gets a probability today."""
+    """Candidate ledger rows: per open target, the pool's probability (method ``pool``) and the outside
+    view's (method ``outside_view``), each where it can be computed today."""
     rows = []
     for _, t in open_targets(observations, targets).iterrows():
         try:
@@ -98,16 +151,19 @@ def entries(observations: pd.DataFrame, targets: pd.DataFrame, *, recorded: str,
                    direction=ind.direction if ind.direction != "none" else "up",
                    bounds=ind.bounds if ind.is_share else None, indicator=ind.id, panels=panels,
                    exclude_regions=(t["region"],), pool=pool, n_draws=n_draws, seed=seed)
-        if a.probability is None:
-            continue
-        rows.append({"recorded": recorded, "code_version": code_version,
-                     "inputs_hash": inputs_hash(series, t, panels, calibration, n_draws, seed),
-                     "case_id": t["source_ref"], "region": t["region"], "indicator": ind.id,
-                     "comparator": t["comparator"], "target": float(t["target"]),
-                     "target_year": int(t["target_year"]), "method": METHOD, "source": source,
-                     "latest_year": int(series.index[-1]), "latest_value": float(series.iloc[-1]),
-                     "probability": float(a.probability), "median": float(a.projection["median"]),
-                     "lower80": float(a.projection["lower"]), "upper80": float(a.projection["upper"])})
+        common = {"recorded": recorded, "code_version": code_version, "case_id": t["source_ref"],
+                  "region": t["region"], "indicator": ind.id, "comparator": t["comparator"],
+                  "target": float(t["target"]), "target_year": int(t["target_year"]), "source": source,
+                  "latest_year": int(series.index[-1]), "latest_value": float(series.iloc[-1])}
+        if a.probability is not None:
+            rows.append({**common, "inputs_hash": inputs_hash(series, t, panels, calibration, n_draws, seed),
+                         "method": METHOD, "probability": float(a.probability),
+                         "median": float(a.projection["median"]), "lower80": float(a.projection["lower"]),
+                         "upper80": float(a.projection["upper"])})
+        v2 = _outside_view_row(observations, t, ind, series, n_draws, seed)
+        if v2 is not None:
+            fields, ov_panels = v2
+            rows.append({**common, **fields, "inputs_hash": inputs_hash(series, t, ov_panels, None, n_draws, seed)})
     return pd.DataFrame(rows, columns=list(LEDGER_COLUMNS))
 
 
@@ -207,11 +263,11 @@ def main(argv=None) -> int:
                                 code_version=code_version(), calibration=calibration)
             print(f"{len(fresh)} new entr{'y' if len(fresh) == 1 else 'ies'} in {args.ledger}")
             if len(fresh):
-                print(fresh[["case_id", "region", "indicator", "target", "target_year", "probability"]]
+                print(fresh[["case_id", "region", "indicator", "target", "target_year", "method", "probability"]]
                       .to_string(index=False))
         else:
             scored = score(read_ledger(args.ledger), observations, targets)
-            print(scored[["recorded", "region", "indicator", "target", "target_year", "probability", "outcome",
+            print(scored[["recorded", "region", "indicator", "target", "target_year", "method", "probability", "outcome",
                           "met", "brier"]].to_string(index=False))
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

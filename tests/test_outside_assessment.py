@@ -219,3 +219,20 @@ def test_a_one_value_series_with_a_stated_analogue_gets_the_outside_views_probab
         first = float(np.median(a.pooled.draws[:, 0]))
         assert abs(np.log(first / float(a.observations.iloc[-1]))) < 0.5
         assert "outside view" in r.summary()
+
+
+def test_the_figure_draws_the_outside_view_beside_the_pool_only_where_it_is_not_the_headline(study):
+    import matplotlib
+    matplotlib.use("Agg")
+    from taicang_analysis.present import figures
+
+    rd = study.assess("rd_intensity")
+    data = figures.outside_view_data(rd)
+    fc = rd.assessment.outside_view.forecast
+    assert data.index[0] == int(rd.assessment.observations.index[-1])  # starts at the last published value
+    assert data.loc[2025, "median"] == pytest.approx(float(np.quantile(fc.draws[:, fc.years.index(2025)], 0.5)))
+    ax = rd.plot()
+    assert any("outside-view median" in (line.get_label() or "") for line in ax.get_lines())
+    turnover = study.assess("tech_contract_turnover")  # the outside view is its headline fan already
+    assert figures.outside_view_data(turnover).empty
+    assert figures.outside_view_data(study.assess("st_progress_contribution")).empty

@@ -17,6 +17,7 @@ target is a green star with a dotted level line.
 from __future__ import annotations
 
 import textwrap
+from types import SimpleNamespace
 from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
@@ -28,7 +29,7 @@ from matplotlib.patches import Patch
 
 from ..data import registry
 from . import style
-from .style import OBSERVED, PROJECTED, STATUS_COLOURS, TARGET  # noqa: F401  (re-exported colours)
+from .style import OBSERVED, OUTSIDE, PROJECTED, STATUS_COLOURS, TARGET  # noqa: F401  (re-exported colours)
 
 DEFAULT_LEVELS = (0.5, 0.8)
 COMPARATOR_SIGNS = {"ge": "≥", "le": "≤", "about": "≈"}
@@ -87,13 +88,25 @@ def fan_data(a, *, levels=DEFAULT_LEVELS, until: int | None = None) -> pd.DataFr
     return out
 
 
+def outside_view_data(a, *, until: int | None = None, level: float = 0.8) -> pd.DataFrame:
+    """The outside view's median and ``level`` band as drawn beside the pool (`fan_data`'s layout);
+    empty when the view did not run or already is the headline fan."""
+    a = getattr(a, "assessment", a)
+    ov = getattr(a, "outside_view", None)
+    if ov is None or not ov.ran or a.headline_source == "outside_view":
+        return pd.DataFrame()
+    view = SimpleNamespace(pooled=ov.forecast, observations=a.observations, target=a.target)
+    return fan_data(view, levels=(level,), until=until)
+
+
 @style.styled
 def plot_assessment(a, ax=None, *, levels=DEFAULT_LEVELS, until: int | None = None, title: str | None = None,
-                    legend: bool = True, title_width: int = 60):
+                    legend: bool = True, title_width: int = 60, outside_view: bool = True):
     """Published values, the pooled projection's fan, and the target: one `Assessment`.
 
     ``until`` extends the fan past the target year (e.g. ``until=2030``);
-    by default it stops at the target year.
+    by default it stops at the target year.  ``outside_view``: also draw the
+    stated outside view's median and 80 % band (lines, no fill) when it ran.
     """
     a = getattr(a, "assessment", a)  # a front-door result wraps the engine's Assessment
     if ax is None:
@@ -108,6 +121,13 @@ def plot_assessment(a, ax=None, *, levels=DEFAULT_LEVELS, until: int | None = No
             ax.fill_between(fan.index, fan[f"lower_{level:g}"], fan[f"upper_{level:g}"], color=PROJECTED,
                             alpha=alpha, linewidth=0, label=f"{level:.0%} 区间 interval")
         ax.plot(fan.index, fan["median"], "--", color=PROJECTED, linewidth=1.5, label="预测中位数 projection median")
+    ov_fan = outside_view_data(a, until=until) if outside_view else pd.DataFrame()
+    if not ov_fan.empty:
+        ax.plot(ov_fan.index, ov_fan["median"], "-.", color=OUTSIDE, linewidth=1.3,
+                label="外部视角中位数 outside-view median")
+        for side in ("lower_0.8", "upper_0.8"):
+            ax.plot(ov_fan.index, ov_fan[side], ":", color=OUTSIDE, linewidth=1,
+                    label="外部视角 80% outside view" if side == "lower_0.8" else None)
     t = a.target
     sign = COMPARATOR_SIGNS.get(t.comparator, "")
     start = int(obs.index[-1]) if not obs.empty else t.year

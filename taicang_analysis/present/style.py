@@ -27,6 +27,7 @@ LATIN_FALLBACK = "DejaVu Sans"
 OBSERVED = "#1f4e79"  # published values: dark blue dots
 PROJECTED = "#c55a11"  # projection: orange fan, dashed median
 TARGET = "#2e7d32"  # target: green star and dotted level
+OUTSIDE = "#6a3d9a"  # the stated outside view: purple dash-dot median, dotted 80 % band
 STATUS_COLOURS = {  # coverage heatmap cells, from strongest to weakest evidence
     "reported": "#1f4e79", "preliminary": "#6fa8dc", "derived": "#b4a7d6",
     "lower bound": "#f6b26b", "about": "#ffe599", "no value": "#f3f3f3",

@@ -73,6 +73,9 @@ PROJECTED_GAP_BANDS = ((0.95, "substantial_progress"), (0.5, "fair_progress"), (
 NO_TARGET_SIGNIFICANT = 0.01  # Eurostat: 1 %/yr in the desired direction
 STATCAN_NO_TARGET = (0.015, 0.005, 0.0)  # Statistics Canada: 1.5 %, 0.5 %, 0 %/yr in the desired direction
 NATURAL_LIMIT_EXPONENT = 4.44  # Statistics Canada's exponent a in the scaling factor C
+# Statistics Canada's bands compare growth rounded to 12 decimals, so 100 -> 101.5 in a year (1.5 %, which
+# floating point computes as 0.014999999999999902) reaches 1.5 %; Eurostat's grading is unchanged (exact).
+GRADE_DECIMALS = 12
 
 
 class OptionError(ValueError):
@@ -409,9 +412,9 @@ def grade_no_target(directed_growth: float, limit_scale: float = 1.0) -> TrendGr
 def grade_statcan_no_target(directed_growth: float, limit_scale: float = 1.0) -> StatCanTrendGrade:
     """Statistics Canada's no-target band for growth in the desired direction (see :func:`statcan_trend`)."""
     high, med, low = STATCAN_NO_TARGET
-    bands = ((high * limit_scale, SUBSTANTIAL_PROGRESS), (med * limit_scale, MODERATE_PROGRESS),
-             (low, LIMITED_PROGRESS))
-    return _band(directed_growth, bands, DETERIORATION)
+    bands = ((round(high * limit_scale, GRADE_DECIMALS), SUBSTANTIAL_PROGRESS),
+             (round(med * limit_scale, GRADE_DECIMALS), MODERATE_PROGRESS), (low, LIMITED_PROGRESS))
+    return _band(round(directed_growth, GRADE_DECIMALS), bands, DETERIORATION)
 
 
 def grade_projected_gap(rho: float) -> ProjectedGapGrade:
@@ -575,7 +578,9 @@ def statcan_trend(span: Span, direction: Direction, natural_limit: float | None 
     ``deterioration``.  C is :func:`natural_limit_scale` when a natural limit
     is given (1 without one); the 0 threshold is not scaled.  The boundaries
     belong to the upper band, as in the published table (">= 1.5 %") and in
-    sdg-build's ``get_progress_status``.  The grade names are Open SDG's
+    sdg-build's ``get_progress_status``; growth and thresholds are compared
+    rounded to 12 decimals (``GRADE_DECIMALS``) so that a series growing by
+    exactly 1.5 % is not graded below it by a floating-point residue.  The grade names are Open SDG's
     status values.
 
     References

@@ -138,7 +138,10 @@ class Bands:
                 raise OptionError("bands", value, "three numbers separated by commas, highest first "
                                                   "(e.g. 0.95,0.6,0)") from None
         if isinstance(parts, (list, tuple)) and len(parts) == 3:
-            return cls(*parts)
+            try:
+                return cls(*parts)
+            except OptionError as exc:  # name the value as given ('0.6,0.9,0'), not as parsed
+                raise OptionError("bands", value, exc.reason) from None
         raise OptionError("bands", value, "three numbers high, med, low, highest first (e.g. 0.95,0.6,0)")
 
     def as_tuple(self) -> tuple[float, float, float]:

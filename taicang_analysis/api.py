@@ -37,7 +37,8 @@ from .methods import progress as _progress_methods
 from .methods.progress import ProgressOptions
 from .present import text as _text
 
-__all__ = ["AsOf", "InputError", "Plan", "PLANS", "ProgressOptions", "Study", "TargetAssessment", "WhatItTakes", "ScenarioResult",
+__all__ = ["AsOf", "InputError", "Plan", "PLANS", "ProgressOptions", "Study", "TargetAssessment", "WhatItTakes",
+           "ScenarioResult",
            "assess", "assess_all", "assess_series", "targets", "series", "coverage", "revisions", "default_study",
            "build_data", "indicators"]
 

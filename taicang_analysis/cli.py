@@ -144,8 +144,8 @@ def _cmd_assess(args) -> int:
                                    comparator=args.comparator or "ge", direction=args.direction, as_of=args.as_of,
                                    reference=args.reference, tolerance=args.tolerance,
                                    exclude_regions=tuple(args.exclude_region), draws=args.draws, seed=args.seed,
-                                   calibration=calibration, pool_reference=args.pool_reference, name=args.series,
-                                   progress=_progress_choice(args))
+                                   calibration=calibration, pool_reference=args.pool_reference,
+                                   name=args.series, progress=_progress_choice(args))
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
     else:
@@ -280,8 +280,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default 2.5%% of the target)")
     p.add_argument("--kind", choices=("share", "rate", "count", "level"), help="scale of the series (with --series)")
     p.add_argument("--direction", choices=("up", "down"), default=None,
-                   help="desired direction (with --series): ge means up and le down, so it is required only with "
-                        "--comparator about, and must agree with ge/le")
+                   help="desired direction (with --series): ge means up and le down, so it is required "
+                        "only with --comparator about, and must agree with ge/le")
     p.add_argument("--as-of", default=None, help="date (YYYY-MM-DD) or year: use only what was known then")
     p.add_argument("--reference", choices=("cn_provinces", "world", "all", "none"), default="all",
                    help="reference panels for the reference class")
@@ -307,7 +307,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-target-scheme", choices=("eurostat", "statcan"), default=None,
                    help="grading without a target: eurostat (1%%/yr, default) or statcan (1.5%%, 0.5%%, 0)")
     p.add_argument("--base-year", type=int, default=None,
-                   help="first year of the span the grades use (an observed year; default: Eurostat's 5-year window)")
+                   help="first year of the span the grades use (an observed year; default: Eurostat's "
+                        "5-year window)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=_cmd_assess)
     p = sub.add_parser("backtest", help="the method's track record: past plan targets and rolling origins, scored")

@@ -220,8 +220,9 @@ def _growth_methods(obs: pd.Series, target: TargetSpec, direction: str,
     headline = None
     if opts.base_year is not None:  # a stated base year heads the grades; the windows stay beside it
         span = methods.Span.from_series(obs, opts.base_year)
-        entry = {"note": f"{span.base_year}-{span.latest_year} (stated base year)", "base_year": span.base_year,
-                 "base_value": span.base_value, "latest_year": span.latest_year, "latest_value": span.latest_value}
+        entry = {"note": f"{span.base_year}-{span.latest_year} (stated base year)",
+                 "base_year": span.base_year, "base_value": span.base_value,
+                 "latest_year": span.latest_year, "latest_value": span.latest_value}
         why = methods.growth_problem(base_value=span.base_value, latest_value=span.latest_value,
                                      target_value=mtarget.value)
         rr = None if why else methods.eurostat_rate_ratio(span, mtarget, opts.bands)
@@ -257,8 +258,8 @@ def _growth_methods(obs: pd.Series, target: TargetSpec, direction: str,
     if no_growth:
         missing.append(f"trend without target: on {where}, {no_growth}")
     else:
-        out["trend_without_target"] = _asdict(methods.no_target_trend(span, mtarget.direction, natural_limit=limit,
-                                                                      scheme=opts.no_target_scheme))
+        out["trend_without_target"] = _asdict(methods.no_target_trend(
+            span, mtarget.direction, natural_limit=limit, scheme=opts.no_target_scheme))
     if target.year > span.latest_year:
         if no_growth:
             missing.append(f"UN projected gap: on {where}, {no_growth}")
@@ -281,7 +282,8 @@ def _growth_methods(obs: pd.Series, target: TargetSpec, direction: str,
                 " (bands {:g} / {:g} / {:g})".format(*opts.bands.as_tuple())
             window = "span from the stated base year" if name == "stated_base" else f"{name} window"
             basis = (f"Eurostat rate ratio on the {window} {span.base_year}-{span.latest_year}: observed "
-                     f"{span.observed_cagr:.2%}/yr vs required {rr.required_cagr:.2%}/yr, R = {rr.ratio:.2f}{bands}"
+                     f"{span.observed_cagr:.2%}/yr vs required {rr.required_cagr:.2%}/yr, "
+                     f"R = {rr.ratio:.2f}{bands}"
                      if rr.ratio is not None else f"Eurostat rate ratio on the {window}: {rr.grade}")
     return out, status, basis, missing
 
@@ -475,7 +477,8 @@ def regrade(a: Assessment, progress: methods.ProgressOptions | None, *,
     numbers, status, basis, missing = _growth_methods(a.observations, a.target, a.direction, bounds, progress)
     numbers["progress_options"] = progress.to_dict()
     others = [m for m in a.not_computed if m not in before]
-    return replace(a, methods=numbers, status=status, status_basis=basis, not_computed=tuple(missing + others))
+    return replace(a, methods=numbers, status=status, status_basis=basis,
+                   not_computed=tuple(missing + others))
 
 
 def _as_of_year(as_of) -> int | None:

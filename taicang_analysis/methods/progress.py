@@ -56,7 +56,8 @@ SIGNIFICANT_PROGRESS: Final = "significant_progress"
 MODERATE_PROGRESS: Final = "moderate_progress"
 MODERATE_MOVEMENT_AWAY: Final = "moderate_movement_away"
 SIGNIFICANT_MOVEMENT_AWAY: Final = "significant_movement_away"
-TREND_GRADES: Final = (SIGNIFICANT_PROGRESS, MODERATE_PROGRESS, MODERATE_MOVEMENT_AWAY, SIGNIFICANT_MOVEMENT_AWAY)
+TREND_GRADES: Final = (SIGNIFICANT_PROGRESS, MODERATE_PROGRESS, MODERATE_MOVEMENT_AWAY,
+                        SIGNIFICANT_MOVEMENT_AWAY)
 # Statistics Canada / Open SDG no-target statuses (sdg-build ``get_progress_status``)
 SUBSTANTIAL_PROGRESS: Final = "substantial_progress"
 DETERIORATION: Final = "deterioration"
@@ -545,7 +546,8 @@ def eurostat_trend(span: Span, direction: Direction, natural_limit: float | None
     return Trend(span.observed_cagr, directed, scale, grade_no_target(directed, scale))
 
 
-def _trend_setup(method: str, span: Span, direction: Direction, natural_limit: float | None) -> tuple[int, float]:
+def _trend_setup(method: str, span: Span, direction: Direction,
+                 natural_limit: float | None) -> tuple[int, float]:
     if direction is None:
         raise OptionError("direction", None, "state the desired direction (up or down): with no target "
                                              "nothing says which way is progress")
@@ -564,7 +566,7 @@ def _trend_setup(method: str, span: Span, direction: Direction, natural_limit: f
 class StatCanTrend:
     observed_cagr: float
     directed_cagr: float  # observed CAGR x d: positive = moving the desired way
-    limit_scale: float  # natural-limit factor C applied to the 1.5 % and 0.5 % thresholds; 1.0 without a limit
+    limit_scale: float  # natural-limit factor C on the 1.5 % and 0.5 % thresholds; 1.0 without a limit
     grade: StatCanTrendGrade
     scheme: NoTargetScheme = STATCAN
 

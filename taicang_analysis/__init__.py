@@ -11,7 +11,7 @@ The public names are loaded on first use (PEP 562), so importing the package sta
 
 __version__ = "0.1.0"
 
-_API_NAMES = ("AsOf", "InputError", "Plan", "PLANS", "Study", "TargetAssessment", "WhatItTakes", "ScenarioResult",
+_API_NAMES = ("AsOf", "InputError", "Plan", "PLANS", "ProgressOptions", "Study", "TargetAssessment", "WhatItTakes", "ScenarioResult",
               "assess", "assess_all", "assess_series", "targets", "series", "coverage", "revisions",
               "default_study", "build_data", "indicators")
 

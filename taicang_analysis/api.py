@@ -26,15 +26,19 @@ from pathlib import Path
 
 import pandas as pd
 
+from .assessment import assess as _assess_module
 from .assessment import inputs, outside, plans, scenarios
 from .assessment.assess import Assessment, Pool, TargetSpec
 from .assessment.assess import assess as _assess
 from .assessment.inputs import AsOf, InputError
 from .assessment.plans import PLANS, Plan
 from .data import io, registry, vintages
+from .methods import progress as _progress_methods
+from .methods.progress import ProgressOptions
 from .present import text as _text
 
-__all__ = ["AsOf", "InputError", "Plan", "PLANS", "Study", "TargetAssessment", "WhatItTakes", "ScenarioResult",
+__all__ = ["AsOf", "InputError", "Plan", "PLANS", "ProgressOptions", "Study", "TargetAssessment", "WhatItTakes",
+           "ScenarioResult",
            "assess", "assess_all", "assess_series", "targets", "series", "coverage", "revisions", "default_study",
            "build_data", "indicators"]
 
@@ -54,6 +58,24 @@ def _json_default(value):
 def _jsonable(d: dict) -> dict:
     """The dict as JSON would give it back (numpy scalars to Python, tuples to lists)."""
     return json.loads(json.dumps(d, ensure_ascii=False, default=_json_default))
+
+
+def _progress_options(progress, series: pd.Series | None = None) -> ProgressOptions | None:
+    """``progress`` (None, a `ProgressOptions` or a dict of its fields) checked, its base year against
+    ``series``; an `InputError` names the option (``bands``, ``no_target_scheme``, ``base_year``)."""
+    try:
+        options = ProgressOptions.parse(progress)
+        if series is not None and options.base_year is not None:
+            _progress_methods.check_base_year(series, options.base_year)
+    except _progress_methods.OptionError as exc:
+        raise _input_error(exc) from None
+    return None if progress is None else options
+
+
+def _input_error(exc: _progress_methods.OptionError) -> InputError:
+    """A methods-layer `OptionError` as the API's `InputError` (a missing value names only the argument)."""
+    return InputError(exc.argument, reason=exc.reason) if exc.value is None else \
+        InputError(exc.argument, exc.value, exc.reason)
 
 
 def _processed_dir(data_dir) -> Path:
@@ -392,12 +414,14 @@ class Study:
                reference: str = "all", draws: int | None = None, seed: int | None = None, *,
                comparator: str | None = None, tolerance: float | None = None,
                denominator_growth: float | None = None, numerator_growth: float | None = None,
-               pool_reference: float = 0.5) -> TargetAssessment:
+               pool_reference: float = 0.5, progress=None) -> TargetAssessment:
         """The plan's target for ``indicator`` (or ``target`` in ``target_year``), assessed against
         the region's series as known at the study's as-of.
 
         ``denominator_growth`` sets the growth for what it takes; ``numerator_growth`` adds a
         scenario (its sentence goes into the notes, the result into ``scenario_result``).
+        ``progress`` (a `ProgressOptions` or a dict of its fields: ``bands``, ``no_target_scheme``,
+        ``base_year``) changes how the growth-rate methods grade; None = Eurostat's defaults.
         """
         ind = inputs.indicator(indicator)
         inputs.check_choice("reference", reference, plans.REFERENCE_CHOICES)
@@ -419,6 +443,7 @@ class Study:
         if numerator_growth is not None and ind.id not in scenarios.DECOMPOSITIONS:
             raise InputError("numerator_growth", numerator_growth, f"{ind.id} is not a ratio of published components")
         pool = _pool(pool_reference, self.pool_spread)
+        options = _progress_options(progress)
 
         obs = self._rows_for(ind)
         year = self.plan.target_year if target_year is None else int(target_year)
@@ -439,10 +464,13 @@ class Study:
         series = own[0]
         inputs.check_target_year(spec.year, first_year=int(series.index[0]) if len(series) else None,
                                  as_of=self.as_of)
+        if options is not None:
+            _progress_options(options, series)  # a stated base year must be one the region published
 
         a, known = plans.assess_region(obs, ind.id, spec, self.region, as_of=self.as_of.iso, reference=reference,
                                        pool=pool, n_draws=draws, seed=seed, own=own,
                                        panels=self._panels(ind, reference), analogue=self._analogue(ind))
+        a = _assess_module.regrade(a, options, bounds=ind.bounds if ind.is_share else None)
         notes = list(a.notes)
         if row is not None and self.region != row["region"]:
             notes.append(f"target of {row['region']}'s plan ({self.plan.id}) applied to {self.region}'s series")
@@ -536,18 +564,28 @@ def _provenance(known: pd.DataFrame) -> tuple[dict, ...]:
 def assess_series(series, *, target: float, year: int, kind: str, comparator: str = "ge",
                   direction: str | None = None, as_of=None, reference: str = "none", tolerance: float | None = None,
                   exclude_regions=(), draws: int = 10_000, seed: int = 0, calibration="auto",
-                  pool_reference: float = 0.5, name: str | None = None, data_dir=None) -> TargetAssessment:
+                  pool_reference: float = 0.5, name: str | None = None, data_dir=None,
+                  progress=None) -> TargetAssessment:
     """Assess a target against your own series (a pandas Series indexed by year, or {year: value}).
 
     ``kind`` (share | rate | count | level) picks the models' scale and the bounds the values must
-    respect; ``direction`` None = down for ``comparator="le"``, else up.  ``as_of`` keeps only years
-    up to its year.  ``reference`` other than "none" compares the series with the R&D-intensity
-    panels (they fit an R&D-intensity series only).
+    respect.  The desired direction comes from the comparator (``ge`` up, ``le`` down); an
+    ``about`` target cannot say, so ``direction`` (up | down) must then be given, and a
+    ``direction`` that contradicts ``ge``/``le`` is an error.  ``as_of`` keeps only years up to its
+    year.  ``reference`` other than "none" compares the series with the R&D-intensity panels (they
+    fit an R&D-intensity series only).  ``progress`` (a `ProgressOptions` or a dict of its fields:
+    ``bands``, ``no_target_scheme``, ``base_year`` -- an observed year) changes how the growth-rate
+    methods grade; None = Eurostat's defaults.
     """
     kind = inputs.check_choice("kind", kind, inputs.KINDS)
     comparator = inputs.check_choice("comparator", comparator, inputs.COMPARATORS)
-    direction = ("down" if comparator == "le" else "up") if direction is None else \
+    if direction is not None:
         inputs.check_choice("direction", direction, inputs.DIRECTIONS)
+    try:
+        direction = _progress_methods.desired_direction(comparator, direction)
+    except _progress_methods.OptionError as exc:
+        raise _input_error(exc) from None
+    options = _progress_options(progress)
     reference = inputs.check_choice("reference", reference, plans.REFERENCE_CHOICES)
     when = AsOf.parse(as_of)
     draws = inputs.check_draws(draws)
@@ -566,6 +604,8 @@ def assess_series(series, *, target: float, year: int, kind: str, comparator: st
         if s.empty:
             raise InputError("series", reason=f"no year on or before the as-of year {when.year}")
     inputs.check_target_year(year, first_year=int(s.index[0]), as_of=when)
+    if options is not None:
+        _progress_options(options, s)  # a stated base year must be an observed year
     processed = _processed_dir(data_dir)
     spread, basis = plans.load_calibration(None if calibration == "auto" else calibration, processed)
     pool = _pool(pool_reference, 1.0 if spread is None else spread)
@@ -576,7 +616,7 @@ def assess_series(series, *, target: float, year: int, kind: str, comparator: st
     spec = TargetSpec(target, int(year), comparator, tolerance)
     try:
         a = _assess(s, spec, kind=kind, direction=direction, as_of=when.iso if when.date else None, panels=panels,
-                    exclude_regions=exclude_regions, pool=pool, n_draws=draws, seed=seed)
+                    exclude_regions=exclude_regions, pool=pool, n_draws=draws, seed=seed, progress=options)
     except ValueError as exc:
         raise InputError("series", reason=str(exc)) from None
     notes = list(a.notes)

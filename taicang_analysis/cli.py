@@ -22,7 +22,8 @@ FLAGS = {"as_of": "--as-of", "target_year": "--target-year", "draws": "--draws",
          "comparator": "--comparator", "direction": "--direction", "tolerance": "--tolerance",
          "denominator_growth": "--denominator-growth", "numerator_growth": "--numerator-growth",
          "pool_reference": "--pool-reference", "spread": "--spread", "calibration": "--calibration",
-         "region": "--region", "series": "--series", "plan": "--plan", "exclude_regions": "--exclude-region"}
+         "region": "--region", "series": "--series", "plan": "--plan", "exclude_regions": "--exclude-region",
+         "bands": "--bands", "no_target_scheme": "--no-target-scheme", "base_year": "--base-year"}
 
 
 def _cli_message(exc, args=None) -> str:
@@ -103,6 +104,13 @@ def _calibration_choice(args):
     return "auto" if calibration is None else calibration
 
 
+def _progress_choice(args) -> dict | None:
+    """--bands, --no-target-scheme, --base-year as the API's ``progress`` (None when none is given)."""
+    given = {"bands": args.bands, "no_target_scheme": args.no_target_scheme, "base_year": args.base_year}
+    given = {k: v for k, v in given.items() if v is not None}
+    return given or None
+
+
 def _cmd_assess(args) -> int:
     import json
 
@@ -123,7 +131,7 @@ def _cmd_assess(args) -> int:
         result = study.assess(args.indicator, target=args.target, target_year=args.target_year,
                               reference=args.reference, comparator=args.comparator, tolerance=args.tolerance,
                               denominator_growth=args.denominator_growth, numerator_growth=args.numerator_growth,
-                              pool_reference=args.pool_reference)
+                              pool_reference=args.pool_reference, progress=_progress_choice(args))
     else:
         if args.target is None or args.target_year is None or args.kind is None:
             raise UsageError("--series needs --target, --target-year and --kind")
@@ -136,7 +144,8 @@ def _cmd_assess(args) -> int:
                                    comparator=args.comparator or "ge", direction=args.direction, as_of=args.as_of,
                                    reference=args.reference, tolerance=args.tolerance,
                                    exclude_regions=tuple(args.exclude_region), draws=args.draws, seed=args.seed,
-                                   calibration=calibration, pool_reference=args.pool_reference, name=args.series)
+                                   calibration=calibration, pool_reference=args.pool_reference,
+                                   name=args.series, progress=_progress_choice(args))
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
     else:
@@ -271,7 +280,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default 2.5%% of the target)")
     p.add_argument("--kind", choices=("share", "rate", "count", "level"), help="scale of the series (with --series)")
     p.add_argument("--direction", choices=("up", "down"), default=None,
-                   help="desired direction (with --series; default up, down for --comparator le)")
+                   help="desired direction (with --series): ge means up and le down, so it is required "
+                        "only with --comparator about, and must agree with ge/le")
     p.add_argument("--as-of", default=None, help="date (YYYY-MM-DD) or year: use only what was known then")
     p.add_argument("--reference", choices=("cn_provinces", "world", "all", "none"), default="all",
                    help="reference panels for the reference class")
@@ -291,6 +301,14 @@ def build_parser() -> argparse.ArgumentParser:
                         "calibration by pool type and horizon when it has been fitted, else 1)")
     p.add_argument("--calibration", default=None,
                    help="calibration table (default data/processed/backtest_calibration.csv if present; 'none' = off)")
+    p.add_argument("--bands", default=None, metavar="HIGH,MED,LOW",
+                   help="rate-ratio bands, highest first (default Eurostat's 0.95,0.6,0; Open SDG's "
+                        "progress_thresholds)")
+    p.add_argument("--no-target-scheme", choices=("eurostat", "statcan"), default=None,
+                   help="grading without a target: eurostat (1%%/yr, default) or statcan (1.5%%, 0.5%%, 0)")
+    p.add_argument("--base-year", type=int, default=None,
+                   help="first year of the span the grades use (an observed year; default: Eurostat's "
+                        "5-year window)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=_cmd_assess)
     p = sub.add_parser("backtest", help="the method's track record: past plan targets and rolling origins, scored")

@@ -186,8 +186,17 @@ def _asdict(result) -> dict:
 
 
 def _growth_methods(obs: pd.Series, target: TargetSpec, direction: str,
-                    bounds: tuple[float, float] | None) -> tuple[dict, str, str, list[str]]:
-    """Official growth-rate methods on the short-term (5-year) window, long-term beside it."""
+                    bounds: tuple[float, float] | None,
+                    options: methods.ProgressOptions | None = None) -> tuple[dict, str, str, list[str]]:
+    """Official growth-rate methods on the short-term (5-year) window, long-term beside it.
+
+    ``options`` (`methods.ProgressOptions`; None = the defaults): the rate-ratio bands, the
+    no-target scheme, and a stated base year, whose span base year -> latest then heads the
+    grades (entry ``stated_base``, before the windows).  Where a compound growth rate is
+    undefined (a zero or negative base, latest or target value) the methods that need one are
+    listed in ``not_computed`` with the reason; the linear path and time share still run.
+    """
+    opts = methods.ProgressOptions() if options is None else options
     missing: list[str] = []
     threshold, above = target.threshold(direction)
     mtarget = methods.Target(threshold, target.year, "up" if above else "down")
@@ -213,37 +222,76 @@ def _growth_methods(obs: pd.Series, target: TargetSpec, direction: str,
         if status != "target_already_met":
             basis = f"the target year {target.year} is before the latest observation {latest_year}"
         return out, status, basis, missing
-    windows = methods.eurostat_windows(obs, mtarget)
+    windows = methods.eurostat_windows(obs, mtarget, options=opts)
     out["windows"] = {}
     headline = None
+    if opts.base_year is not None:  # a stated base year heads the grades; the windows stay beside it
+        span = methods.Span.from_series(obs, opts.base_year)
+        entry = {"note": f"{span.base_year}-{span.latest_year} (stated base year)",
+                 "base_year": span.base_year, "base_value": span.base_value,
+                 "latest_year": span.latest_year, "latest_value": span.latest_value}
+        why = methods.growth_problem(base_value=span.base_value, latest_value=span.latest_value,
+                                     target_value=mtarget.value)
+        rr = None if why else methods.eurostat_rate_ratio(span, mtarget, opts.bands)
+        entry.update(_asdict(rr) if rr is not None else {"note": f"{entry['note']}: no grade, {why}"})
+        out["windows"]["stated_base"] = entry
+        headline = ("stated_base", span, rr)
     for w in (windows.short_term, windows.long_term):
         entry = {"note": w.note}
         if w.span is not None and w.span.base_year < w.span.latest_year and w.assessment is not None:
             span = w.span
             entry.update(base_year=span.base_year, base_value=span.base_value, latest_year=span.latest_year,
                          latest_value=span.latest_value, **_asdict(w.assessment))
-            headline = headline or (w.name, span, w.assessment)
+            if headline is None or (headline[2] is None and headline[0] != "stated_base"):
+                headline = (w.name, span, w.assessment)
+        elif w.span is not None:  # two observations but no growth rate (a value <= 0): the note says why
+            span = w.span
+            entry.update(base_year=span.base_year, base_value=span.base_value, latest_year=span.latest_year,
+                         latest_value=span.latest_value)
+            headline = headline or (w.name, span, None)
         out["windows"][w.name] = entry
     if headline is None:
         missing.append("growth-rate grades: no window holds two observations")
         return out, status, basis, missing
     name, span, rr = headline
+    no_growth = methods.growth_problem(base_value=span.base_value, latest_value=span.latest_value)
     out["headline_window"] = {"window": name, "base_year": span.base_year, "latest_year": span.latest_year,
-                              "observed_cagr": span.observed_cagr}
-    # Eurostat's grading without a target, with Statistics Canada's natural limit for bounded shares
+                              "observed_cagr": None if no_growth else span.observed_cagr}
+    # the grading without a target (Eurostat's or Statistics Canada's), with Statistics Canada's natural
+    # limit for bounded shares
     limit = bounds[1] if bounds is not None and mtarget.direction == "up" else (
         bounds[0] if bounds is not None else None)
-    out["trend_without_target"] = _asdict(methods.eurostat_trend(span, mtarget.direction, natural_limit=limit))
+    where = f"the {name} window {span.base_year}-{span.latest_year}"
+    if no_growth:
+        missing.append(f"trend without target: on {where}, {no_growth}")
+    else:
+        out["trend_without_target"] = _asdict(methods.no_target_trend(
+            span, mtarget.direction, natural_limit=limit, scheme=opts.no_target_scheme))
     if target.year > span.latest_year:
-        out["projected_gap"] = _asdict(methods.un_projected_gap(span, mtarget))
+        if no_growth:
+            missing.append(f"UN projected gap: on {where}, {no_growth}")
+        else:
+            out["projected_gap"] = _asdict(methods.un_projected_gap(span, mtarget))
         out["linear_path"] = _asdict(methods.linear_path(span, mtarget))
         out["time_proportional"] = _asdict(methods.time_proportional(span, mtarget))
         out["required_pace"] = _asdict(methods.required_pace(span, mtarget))
+    why_no_ratio = None if rr is not None else (
+        no_growth or methods.growth_problem(target_value=mtarget.value) or "no growth rate")
+    if why_no_ratio is not None:
+        missing.append(f"Eurostat rate ratio: on {where}, {why_no_ratio}")
     if status != "target_already_met":
-        status = rr.grade
-        basis = (f"Eurostat rate ratio on the {name} window {span.base_year}-{span.latest_year}: observed "
-                 f"{span.observed_cagr:.2%}/yr vs required {rr.required_cagr:.2%}/yr, R = {rr.ratio:.2f}"
-                 if rr.ratio is not None else f"Eurostat rate ratio on the {name} window: {rr.grade}")
+        if rr is None:
+            basis = (f"no growth-rate grade on {where}: {why_no_ratio}; only the pace the target requires "
+                     "(as a change per year) can be said")
+        else:
+            status = rr.grade
+            bands = "" if opts.bands == methods.EUROSTAT_BANDS else \
+                " (bands {:g} / {:g} / {:g})".format(*opts.bands.as_tuple())
+            window = "span from the stated base year" if name == "stated_base" else f"{name} window"
+            basis = (f"Eurostat rate ratio on the {window} {span.base_year}-{span.latest_year}: observed "
+                     f"{span.observed_cagr:.2%}/yr vs required {rr.required_cagr:.2%}/yr, "
+                     f"R = {rr.ratio:.2f}{bands}"
+                     if rr.ratio is not None else f"Eurostat rate ratio on the {window}: {rr.grade}")
     return out, status, basis, missing
 
 
@@ -315,7 +363,7 @@ def assess(series: pd.Series, target: TargetSpec, *, kind: str, direction: str =
            bounds: tuple[float, float] | None = None, indicator: str | None = None,
            as_of: str | int | dt.date | None = None, panels: dict[str, pd.DataFrame] | None = None,
            exclude_regions: tuple[str, ...] = (), pool: Pool = Pool(), n_draws: int = 10_000,
-           seed: int = 0, level: float = 0.8) -> Assessment:
+           seed: int = 0, level: float = 0.8, progress: methods.ProgressOptions | None = None) -> Assessment:
     """Assess one target against one series.
 
     Parameters
@@ -330,6 +378,9 @@ def assess(series: pd.Series, target: TargetSpec, *, kind: str, direction: str =
         ``series`` after that year are refused, not silently dropped.
     panels : reference panels ``{name: frame(region, year, value)}``; empty = none.
     pool : pooling weights and spread factor.
+    progress : how the growth-rate methods grade (`methods.ProgressOptions`: rate-ratio bands,
+        no-target scheme, base year); None = the defaults.  Non-default options are recorded
+        in ``methods["progress_options"]``.
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
@@ -353,7 +404,9 @@ def assess(series: pd.Series, target: TargetSpec, *, kind: str, direction: str =
                           "no published observation", {}, (), (), None, (), None,
                           "no published observation: nothing to project from", None, None,
                           ("everything: the indicator has no published value",))
-    method_numbers, status, basis, missing = _growth_methods(obs, target, direction, bounds)
+    method_numbers, status, basis, missing = _growth_methods(obs, target, direction, bounds, progress)
+    if progress is not None and not progress.is_default:
+        method_numbers["progress_options"] = progress.to_dict()
     latest_year = int(obs.index[-1])
     horizon = max(target.year, latest_year + 1) + EXTRA_HORIZON
     forecasts = models.fit_all(obs, horizon, kind=kind, bounds=bounds, n_draws=n_draws, seed=seed)
@@ -413,6 +466,27 @@ def assess(series: pd.Series, target: TargetSpec, *, kind: str, direction: str =
         probability=probability, probability_reason=reason, projection=projection, earliest_year=earliest,
         not_computed=tuple(missing), notes=tuple(notes), spread=spread_info,
         headline_source=None if probability is None else "pool")
+
+
+def regrade(a: Assessment, progress: methods.ProgressOptions | None, *,
+            bounds: tuple[float, float] | None = None) -> Assessment:
+    """The same assessment with its growth-rate methods re-run under ``progress``.
+
+    For callers that get an `Assessment` from elsewhere (a plan's target): the
+    projection and probability do not depend on the growth-rate options, so only
+    ``methods``, ``status``, ``status_basis`` and the growth-method part of
+    ``not_computed`` change.  ``bounds`` as given to `assess` (None: a share's 0-100).
+    """
+    if progress is None or progress.is_default or a.observations.empty:
+        return a
+    if bounds is None and a.kind == "share":
+        bounds = (0.0, 100.0)
+    _, _, _, before = _growth_methods(a.observations, a.target, a.direction, bounds)
+    numbers, status, basis, missing = _growth_methods(a.observations, a.target, a.direction, bounds, progress)
+    numbers["progress_options"] = progress.to_dict()
+    others = [m for m in a.not_computed if m not in before]
+    return replace(a, methods=numbers, status=status, status_basis=basis,
+                   not_computed=tuple(missing + others))
 
 
 def _as_of_year(as_of) -> int | None:

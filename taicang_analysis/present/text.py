@@ -83,7 +83,8 @@ def render_assessment(a, requirement=None, name: str | None = None, alternatives
             lines.append(f"    Eurostat {wname}: {w['note']}")
     if "trend_without_target" in m:
         tw = m["trend_without_target"]
-        lines.append(f"    Eurostat without a target: {_pct(tw['directed_cagr'])} in the desired direction → {tw['grade']}"
+        scheme = {"eurostat": "Eurostat", "statcan": "Statistics Canada"}.get(tw.get("scheme", "eurostat"), "Eurostat")
+        lines.append(f"    {scheme} without a target: {_pct(tw['directed_cagr'])} in the desired direction → {tw['grade']}"
                      f" (Statistics Canada natural-limit factor {tw['limit_scale']:.2f})")
     if "projected_gap" in m:
         g = m["projected_gap"]

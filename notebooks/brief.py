@@ -51,6 +51,11 @@ table = nb.plan_table(assessments)
 # %%
 figures.traffic_lights(table);
 
+# %% [markdown]
+# `probability` is the headline: the pool's wherever it runs (`p_source` = pool), else the stated
+# outside view's (`p_source` = outside_view). `p_outside_view` is the outside view's own P(met),
+# uncalibrated, beside it (empty where no fair analogue is stated or its class cannot be estimated).
+
 # %%
 # NBVAL_CHECK_OUTPUT
 table.drop(columns="name_zh")

@@ -58,6 +58,10 @@ study.series(indicator).round(3)
 # Grades as statistical offices compute them (Eurostat's rate ratio on the short- and long-term
 # windows, the UN's projected gap, the time-proportional check), each model's projection, the pooled
 # projection, the probability of meeting the target, what it would take, and which spread applied.
+# Beside the pool: the **outside view** stated for this indicator (which other regions' panel is a
+# fair analogue and why, or why none is), run as its own model from the last published value. The
+# pool's probability is the headline wherever the pool runs (the pre-registered comparison kept it,
+# `docs/preregistration.md`); where it cannot, the outside view's is, and the text says so.
 
 # %%
 assessment = study.assess(indicator, target=target, reference=reference, denominator_growth=denominator_growth)
@@ -70,7 +74,7 @@ print(assessment.summary())
 # ## The picture
 # Published values (dots), the pooled projection's median (dashed) with its 50 % and 80 % bands,
 # starting at the last published value, and the target (star). The dotted line marks where
-# observation ends.
+# observation ends. Purple: the outside view's median (dash-dot) and 80 % band (dotted), when it ran.
 
 # %%
 figures.plot_assessment(assessment, until=until);

@@ -207,7 +207,8 @@ def _pace(value) -> str:
 
 
 def plan_table(assessments: dict) -> pd.DataFrame:
-    """One row per target: latest value and year, target, observed vs required pace, grade, light, P(met)."""
+    """One row per target: latest value and year, target, observed vs required pace, grade, light, P(met),
+    where it comes from (``p_source``: pool | outside_view) and the outside view's P(met) beside it."""
     found = [engine(a) for a in assessments.values()]
     base = text.assessment_table(found)
     d = [a.to_dict() for a in found]
@@ -216,8 +217,11 @@ def plan_table(assessments: dict) -> pd.DataFrame:
     base["required_pace"] = [_pace(x["required_annual_growth"]) for x in d]
     base["light"] = [LIGHTS[s] for s in base["status"]]
     base["year"] = pd.array([x["latest"]["year"] if x["latest"] else None for x in d], dtype="Int64")
+    base["p_source"] = [x["headline_source"] or "" for x in d]
+    p_ov = [(x["outside_view"] or {}).get("probability") for x in d]
+    base["p_outside_view"] = pd.array([None if p is None else round(p, 3) for p in p_ov], dtype="Float64")
     cols = ["indicator", "name_zh", "latest", "year", "target", "observed_pace", "required_pace", "status", "light",
-            "probability", "median", "median_2025", "interval"]
+            "probability", "p_source", "p_outside_view", "median", "median_2025", "interval"]
     return base[[c for c in cols if c in base.columns]]
 
 

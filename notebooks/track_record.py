@@ -36,6 +36,7 @@ as_of: "Optional[str]" = None  # not applied: the track record is the last backt
 
 # %%
 import taicang_analysis as ta
+from taicang_analysis.evaluation import scoring
 from taicang_analysis.present import figures
 from taicang_analysis.present import notebook_support as nb
 
@@ -89,6 +90,15 @@ print(nb.reliability(backtest, case_set=case_set).round(3).to_string())
 
 # %%
 figures.coverage_by_horizon(backtest.coverage_by_horizon, level=level, panel=panel);
+
+# %% [markdown]
+# The pooled, calibrated intervals by regime (panel) and horizon, each with its 95 % Wilson interval:
+# `in_band` says whether coverage is inside the aim of 75–85 %, `consistent` whether the nominal level
+# is inside the interval (a cell can miss the band by sampling noise alone when n is small).
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(scoring.coverage_check(backtest.coverage_by_horizon, level=level).round(3).to_string())
 
 # %% [markdown]
 # ## Where the method was most wrong

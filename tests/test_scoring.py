@@ -190,3 +190,23 @@ def test_log_contributions_average_to_the_log_score():
     p, y = [0.9, 0.2, 0.0], [1, 1, 0]
     assert scoring.log_contributions(p, y) == pytest.approx([-np.log(0.9), -np.log(0.2), -np.log(0.999)])
     assert scoring.log_contributions(p, y).mean() == pytest.approx(scoring.log_score(p, y))
+
+
+def test_wilson_interval_by_hand_and_its_edges():
+    from taicang_analysis.evaluation.scoring import wilson_interval
+    # 8 of 10, z = 1.96: centre (0.8 + 0.19207) / 1.38415 = 0.71675, half 0.22658 (by hand)
+    lo, hi = wilson_interval(8, 10)
+    assert float(lo) == pytest.approx(0.4902, abs=1e-4) and float(hi) == pytest.approx(0.9433, abs=1e-4)
+    lo, hi = wilson_interval([0, 10], [10, 10])  # never leaves [0, 1], never has zero width
+    assert lo[0] == pytest.approx(0.0, abs=1e-12) and 0 < hi[0] < 0.35 and 0.65 < lo[1] < 1 and hi[1] == pytest.approx(1.0)
+
+
+def test_coverage_check_tells_noise_from_miscalibration():
+    import pandas as pd
+    from taicang_analysis.evaluation.scoring import coverage_check
+    table = pd.DataFrame({"panel": ["a", "a", "b"], "member": ["pooled_calibrated"] * 3, "horizon": [1, 2, 1],
+                          "n": [96, 2000, 50], "coverage80": [0.729, 0.729, 0.80], "coverage95": [0.9] * 3})
+    out = coverage_check(table).set_index(["panel", "horizon"])
+    assert not out.loc[("a", 1), "in_band"] and out.loc[("a", 1), "consistent"]  # 70 of 96: noise
+    assert not out.loc[("a", 2), "in_band"] and not out.loc[("a", 2), "consistent"]  # 1458 of 2000: too narrow
+    assert out.loc[("b", 1), "in_band"] and out.loc[("b", 1), "consistent"]

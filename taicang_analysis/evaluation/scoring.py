@@ -393,3 +393,43 @@ def expected_successes(p, *, level: float = SUCCESS_LEVEL, n_sims: int = SUCCESS
     tail = (1 - level) / 2
     lo, hi = np.quantile(sims, [tail, 1 - tail], method="inverted_cdf")
     return Estimate(float(p.sum()), float(lo), float(hi))
+
+
+def wilson_interval(k, n, *, z: float = 1.959963984540054) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of a proportion k/n (95 % by default): how uncertain a coverage rate is.
+
+    Elementwise on arrays; NaN where n is 0.
+    """
+    k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / n
+        centre = (p + z ** 2 / (2 * n)) / (1 + z ** 2 / n)
+        half = z * np.sqrt(p * (1 - p) / n + z ** 2 / (4 * n ** 2)) / (1 + z ** 2 / n)
+    return centre - half, centre + half
+
+
+COVERAGE_BAND = (0.75, 0.85)  # issue 10's aim for the 80 % interval
+
+
+def coverage_check(coverage: pd.DataFrame, *, member: str = "pooled_calibrated", level: int = 80,
+                   band: tuple[float, float] = COVERAGE_BAND) -> pd.DataFrame:
+    """Coverage of the central ``level`` % interval by panel (regime) and horizon, with its 95 % Wilson
+    interval: ``in_band`` (inside ``band``) and ``consistent`` (the interval contains the nominal level),
+    so a cell that misses the band by sampling noise can be told from one that is miscalibrated.
+
+    ``coverage``: `backtest.coverage_by_horizon` (columns panel, member, horizon, n, coverage80, coverage95).
+    """
+    col = f"coverage{level}"
+    rows = coverage[coverage["member"] == member].copy()
+    if rows.empty:
+        return pd.DataFrame(columns=["panel", "horizon", "n", "coverage", "lower95", "upper95", "in_band",
+                                     "consistent"])
+    n = rows["n"].to_numpy(dtype=float)
+    k = np.round(rows[col].to_numpy(dtype=float) * n)
+    lo, hi = wilson_interval(k, n)
+    out = pd.DataFrame({"panel": rows["panel"].to_numpy(), "horizon": rows["horizon"].to_numpy(dtype=int),
+                        "n": n.astype(int), "coverage": rows[col].to_numpy(dtype=float), "lower95": lo,
+                        "upper95": hi})
+    out["in_band"] = out["coverage"].between(*band)
+    out["consistent"] = (out["lower95"] <= level / 100) & (level / 100 <= out["upper95"])
+    return out.sort_values(["panel", "horizon"], kind="stable").reset_index(drop=True)

@@ -170,3 +170,19 @@ def test_row_sentences_say_the_same_numbers_in_both_languages(head):
         assert _numbers(zh.replace(row["name_zh"], "")) == _numbers(en.replace(row["name_en"], "")), (zh, en)
         if row["probability"] is not None:
             assert sentences.pct(row["probability"]) in zh
+
+
+def test_the_calibration_clause_is_said_in_each_language_from_the_typed_spread():
+    from taicang_analysis.brief import headline as hl
+    from taicang_analysis.brief import render
+    from taicang_analysis.forecast.pooling import Calibration
+    assert hl.calibration_words_zh(None) == "未校准（展宽系数 1）"
+    assert "1.3" in hl.calibration_words_zh(1.3)
+    cal = Calibration.from_frame(__import__("pandas").DataFrame(
+        {"pool_type": ["all"], "horizon": ["all"], "factor": [1.1], "n": [10], "coverage_before": [0.7],
+         "coverage_cv": [0.8], "basis": ["all rows"]}))
+    assert "1 个单元" in hl.calibration_words_zh(cal)
+    head = {"basis": "calibrated (x)", "basis_words": {"en": "calibrated (x)", "zh": "已校准"}}
+    html = render._headline_note(head, ("zh", "en"))
+    assert "已校准" in html and "calibrated (x)" in html
+    assert html.index("已校准") < html.index("calibrated (x)")

@@ -48,9 +48,20 @@ def headline(data_dir=None, *, as_of=None, plan: str | None = None, year: int | 
                       calibration="auto" if calibration is None else calibration, draws=draws, seed=seed)
     results = study.assess_all(target_year=year)
     return {"rows": [headline_row(r.assessment) for r in results], "basis": study.calibration_basis,
+            "basis_words": {"en": study.calibration_basis, "zh": calibration_words_zh(study.pool_spread)},
             "settings": {"as_of": study.as_of.iso, "plan": study.plan.id,
                          "year": study.plan.target_year if year is None else year, "draws": draws, "seed": seed,
                          "calibration": calibration}}
+
+
+def calibration_words_zh(spread) -> str:
+    """Which spread applied, in Chinese, from the spread itself (typed), not from the English sentence."""
+    from ..forecast.pooling import Calibration
+    if isinstance(spread, Calibration):
+        return f"已校准：展宽系数按合并类型与预测期在滚动起点上拟合（{len(spread.cells)} 个单元）"
+    if isinstance(spread, (int, float)) and spread != 1:
+        return f"每年展宽系数 {spread:g}（给定）"
+    return "未校准（展宽系数 1）"
 
 
 def headline_rows(data_dir=None, **options) -> list[dict]:

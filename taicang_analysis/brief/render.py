@@ -60,6 +60,13 @@ def bilingual(key: str, langs: tuple[str, ...], tag: str = "span", **values) -> 
     return "".join(parts)
 
 
+def _headline_note(head: dict, langs: tuple[str, ...]) -> str:
+    """The headline note, its calibration clause in each language (``basis_words``; else the English)."""
+    words = head.get("basis_words") or {}
+    return _words({lang: sentences.say("headline_note", lang, basis=words.get(lang, head.get("basis", "")))
+                   for lang in langs}, langs)
+
+
 def _words(values: dict[str, str], langs: tuple[str, ...]) -> str:
     parts = []
     for lang in langs:
@@ -169,7 +176,7 @@ def index_page(*, head: dict, runs: list[dict], changes: list[str] | None, since
              + (f' · <a href="brief.pdf">{bilingual("pdf", langs)} (brief.pdf)</a>' if pdf else "") + "</p>",
              f'<h2>{bilingual("headline", langs)}</h2>',
              headline_table(head, langs),
-             f'<p class="note">{bilingual("headline_note", langs, tag="span", basis=head.get("basis", ""))}</p>',
+             f'<p class="note">{_headline_note(head, langs)}</p>',
              f'<p class="note">{bilingual("light_legend", langs)}</p>']
     if since is not None or changes is not None:
         parts.append(f'<h2 id="changes">{bilingual("changes", langs, since=since or "—")}</h2>')

@@ -580,6 +580,7 @@ class _RollingContext:
     direction: str
     bounds: tuple[float, float] | None
     panels: dict  # name -> current panel (region, year, value), aggregates removed
+    prepared: dict  # name -> the same panel prepared once for `reference.reference_forecast` (identical draws)
     horizons: tuple[int, ...]
     window: int
     min_obs: int
@@ -665,8 +666,8 @@ def _member_rows(member, weights: dict[int, float], pool_types: dict[int, str], 
     return rows
 
 
-def _longest_reference(series: pd.Series, t: int, max_h: int, name: str, panel: pd.DataFrame, ctx: _RollingContext,
-                       region: str, seed: int):
+def _longest_reference(series: pd.Series, t: int, max_h: int, name: str, ctx: _RollingContext, region: str,
+                       seed: int):
     """The reference forecast for the longest horizon <= ``max_h`` its panel supports at origin ``t`` (or None).
 
     `reference.reference_forecast` fails as a whole when one horizon's class
@@ -678,7 +679,7 @@ def _longest_reference(series: pd.Series, t: int, max_h: int, name: str, panel: 
     """
     h = max_h
     while h >= 1:
-        ref = reference.reference_forecast(series, t + h, panel, kind=ctx.kind, bounds=ctx.bounds, panel_name=name,
+        ref = reference.reference_forecast(series, t + h, ctx.prepared[name], kind=ctx.kind, bounds=ctx.bounds, panel_name=name,
                                            exclude_regions=(region,), max_origin_year=t, n_draws=ctx.n_draws,
                                            seed=seed)
         if not isinstance(ref, models.Skipped):
@@ -703,8 +704,8 @@ def _rolling_origin(ctx: _RollingContext, panel_name: str, region: str, full: pd
     seed = _origin_seed(ctx.seed, panel_name, region, t)
     forecasts = models.fit_all(series, t + max_h, kind=ctx.kind, bounds=ctx.bounds, n_draws=ctx.n_draws, seed=seed)
     refs = []
-    for name, panel in sorted(ctx.panels.items()):  # the order assess uses
-        ref = _longest_reference(series, t, max_h, name, panel, ctx, region, seed)
+    for name in sorted(ctx.panels):  # the order assess uses
+        ref = _longest_reference(series, t, max_h, name, ctx, region, seed)
         if ref is not None:
             refs.append(ref)
     poolable = pooling.POOL_MODELS_BY_KIND[ctx.kind]
@@ -762,7 +763,9 @@ def _run_tasks(fn, tasks: list, *, executor, progress, sizes) -> list:
             if progress is not None:
                 progress(sizes[i])
         return results
-    futures = {executor.submit(fn, *task): i for i, task in enumerate(tasks)}
+    # the largest first, so the last task to finish is a short one (results still go back in task order)
+    order = sorted(range(len(tasks)), key=lambda i: -sizes[i])
+    futures = {executor.submit(fn, *tasks[i]): i for i in order}
     for fut in as_completed(futures):
         i = futures[fut]
         results[i] = fut.result()
@@ -776,7 +779,9 @@ def _rolling_context(observations, indicator, horizons, window, min_obs, n_draws
     aggregates = aggregate_regions(observations)
     frames = {name: current_panel(observations, name, indicator, aggregates) for name in PANELS}
     frames = {name: f for name, f in frames.items() if not f.empty}
+    prepared = {name: reference.prepare_panel(f, kind=kind, bounds=bounds) for name, f in frames.items()}
     return _RollingContext(indicator=ind.id, kind=kind, direction=direction, bounds=bounds, panels=frames,
+                           prepared=prepared,
                            horizons=tuple(horizons), window=window, min_obs=min_obs, n_draws=n_draws, seed=seed)
 
 

@@ -325,6 +325,11 @@ def fit_forecast(model: str, series: pd.Series, horizon_year: int, *, kind: str,
         the series is too short or irregular for it, or the fit is unusable.
         Bad arguments raise ``ValueError`` instead: they are bugs, not data.
     """
+    return _fit_forecast(model, series, horizon_year, kind, bounds, n_draws, seed, {})
+
+
+def _fit_forecast(model, series, horizon_year, kind, bounds, n_draws, seed, checked: dict) -> Forecast | Skipped:
+    """`fit_forecast`; ``checked`` keeps `_check_series`' answer for the next model on the same series."""
     if model not in MODELS:
         raise ValueError(f"unknown model {model!r}; choose from {MODELS}")
     if kind not in KINDS:
@@ -334,7 +339,9 @@ def fit_forecast(model: str, series: pd.Series, horizon_year: int, *, kind: str,
     bounds = tuple(map(float, bounds)) if bounds is not None else (0.0, 100.0)
     if not bounds[0] < bounds[1]:
         raise ValueError(f"bounds must be (lo, hi) with lo < hi, got {bounds}")
-    s = _check_series(series)
+    s = checked.get("series")
+    if s is None:
+        s = checked["series"] = _check_series(series)
     if len(s) and horizon_year <= s.index[-1]:
         raise ValueError(f"horizon_year {horizon_year} must be after the last observation {s.index[-1]}")
     scale, why_not = _model_scale(model, kind)
@@ -377,5 +384,6 @@ def fit_all(series: pd.Series, horizon_year: int, *, kind: str,
     Using the same seed makes ``fit_all(...)[i]`` identical to the single call,
     so a notebook can re-fit one model and get the same draws.
     """
-    return tuple(fit_forecast(m, series, horizon_year, kind=kind, bounds=bounds,
-                              n_draws=n_draws, seed=seed) for m in (models or MODELS))
+    checked: dict = {}  # the series is checked once, not once per model
+    return tuple(_fit_forecast(m, series, horizon_year, kind, bounds, n_draws, seed, checked)
+                 for m in (models or MODELS))

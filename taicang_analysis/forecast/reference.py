@@ -47,6 +47,7 @@ region's rank persists.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -63,14 +64,23 @@ WIDEN_FACTOR, MAX_WIDENINGS = 1.5, 3
 
 @dataclass(frozen=True, eq=False)
 class ReferenceClass:
-    """Matched (region, origin year) pairs and their k-year changes on ``scale``."""
+    """Matched (region, origin year) pairs and their k-year changes on ``scale``.
+
+    ``matches`` (region, origin_year, level, recent_growth, change, weight) is
+    the frame of ``columns`` (name -> array), built on first use: most classes
+    only feed draws (the backtest builds tens of thousands), which read the arrays.
+    """
 
     panel_name: str
     k: int
     scale: str
-    matches: pd.DataFrame  # region, origin_year, level, recent_growth, change, weight
+    columns: dict = field(repr=False)  # region, origin_year, level, recent_growth, change, weight -> arrays
     n_regions: int
     rule: str
+
+    @functools.cached_property
+    def matches(self) -> pd.DataFrame:
+        return pd.DataFrame(self.columns)
 
 
 @dataclass(frozen=True, eq=False)
@@ -207,12 +217,11 @@ def _classify(cands: dict, regions: np.ndarray, *, level, recent_growth, k, scal
     names = regions[rows]
     if not len(names) and len(cands["row"]):  # the dtype a frame of every candidate, cut to none, would keep
         names = pd.Series(regions[cands["row"]]).iloc[:0].array
-    matches = pd.DataFrame({"region": names, **{c: cands[c][ok] for c in _MATCH_COLUMNS},
-                            "weight": 1.0 / per_region[where] / n_regions})
-    rule += (f"; {len(matches)} matches from {n_regions} regions, each region weighted"
+    columns = {"region": names, **{c: cands[c][ok] for c in _MATCH_COLUMNS},
+               "weight": 1.0 / per_region[where] / n_regions}
+    rule += (f"; {n_ok} matches from {n_regions} regions, each region weighted"
              " equally (1/its number of origins)")
-    return ReferenceClass(panel_name=panel_name, k=k, scale=scale, matches=matches,
-                          n_regions=n_regions, rule=rule)
+    return ReferenceClass(panel_name=panel_name, k=k, scale=scale, columns=columns, n_regions=n_regions, rule=rule)
 
 
 @dataclass(frozen=True, eq=False)
@@ -231,7 +240,8 @@ class PreparedPanel:
     scale: str
     bounds: tuple[float, float]
     prep: dict
-    _by_k: dict = field(default_factory=dict, repr=False)
+    _by_k: dict = field(default_factory=dict, repr=False)  # k -> the whole panel's candidates
+    _excluded: dict = field(default_factory=dict, repr=False)  # exclude_regions -> their rows
 
     def candidates(self, k: int, exclude_regions=(), max_origin_year: int | None = None) -> dict[str, np.ndarray]:
         """`_candidates` of the panel without ``exclude_regions`` and cut at ``max_origin_year``."""
@@ -240,7 +250,10 @@ class PreparedPanel:
             full = self._by_k[k] = _candidates(self.prep, k)
         keep = None
         if len(exclude_regions):
-            out = np.flatnonzero(pd.Index(self.prep["regions"]).isin(list(exclude_regions)))
+            out = self._excluded.get(tuple(exclude_regions))
+            if out is None:
+                out = self._excluded[tuple(exclude_regions)] = np.flatnonzero(
+                    pd.Index(self.prep["regions"]).isin(list(exclude_regions)))
             if len(out):
                 keep = ~np.isin(full["row"], out)
         if max_origin_year is not None:
@@ -355,11 +368,10 @@ def reference_forecast(series: pd.Series, horizon_year: int, panel: pd.DataFrame
             return Skipped("reference_class", f"horizon k={k}: {rc.reason}", failed_horizon=k)
         classes.append(rc)
     u = np.random.default_rng(seed).random(n_draws)  # one rank per draw, shared by all horizons
-    changes = np.column_stack([_weighted_inverse_cdf(rc.matches["change"].to_numpy(),
-                                                     rc.matches["weight"].to_numpy(), u)
+    changes = np.column_stack([_weighted_inverse_cdf(rc.columns["change"], rc.columns["weight"], u)
                                for rc in classes])
-    mid = float(_weighted_inverse_cdf(classes[-1].matches["change"].to_numpy(),
-                                      classes[-1].matches["weight"].to_numpy(), np.array([0.5]))[0])
+    mid = float(_weighted_inverse_cdf(classes[-1].columns["change"], classes[-1].columns["weight"],
+                                      np.array([0.5]))[0])
     notes = (f"{scale} changes from {panel_name}, latest {latest:g} ({last_year}), recent growth "
              + (f"{g:.4g}/yr" if g is not None else "unknown")
              + f"; {len(classes)} classes (k=1..{len(classes)}); k={len(classes)}: {classes[-1].rule}")

@@ -637,6 +637,38 @@ def _z(values: np.ndarray, kind: str, bounds, log_ok: bool) -> np.ndarray:
 _QUANTILES = (0.025, 0.1, 0.5, 0.9, 0.975)
 
 
+def _sorted_quantiles(ordered: np.ndarray, q=_QUANTILES) -> np.ndarray:
+    """``np.quantile(x, q, axis=0)`` (method ``linear``) of ``ordered = np.sort(x, axis=0)``, bit for bit.
+
+    numpy's own steps (virtual index ``(n - 1) q``, its neighbours,
+    ``_lerp``'s two-sided interpolation, NaN columns to NaN) read off the
+    sorted columns instead of partitioning them again for every call: the
+    rolling origins take ten quantiles of every member and the pooled draws,
+    and one sort serves the draws' and (after the monotone widening scale)
+    their log/logit quantiles.  tests/test_backtest_fast_paths.py holds it to
+    ``np.quantile`` on random, tied, infinite and NaN columns.
+    """
+    n = ordered.shape[0]
+    q = np.asarray(q, dtype=float)
+    virtual = (n - 1) * q
+    previous = np.floor(virtual)
+    following = previous + 1
+    above = virtual >= n - 1
+    previous[above], following[above] = -1, -1
+    below = virtual < 0
+    previous[below], following[below] = 0, 0
+    previous, following = previous.astype(np.intp), following.astype(np.intp)
+    a, b = ordered[previous], ordered[following]
+    gamma = np.asarray(virtual - previous, dtype=float).reshape(q.shape + (1,) * (ordered.ndim - 1))
+    diff = b - a
+    out = np.add(a, diff * gamma)
+    np.subtract(b, diff * (1 - gamma), out=out, where=gamma >= 0.5, casting="unsafe", dtype=out.dtype.type)
+    nan_columns = np.isnan(ordered[-1, ...])
+    if np.any(nan_columns):
+        out[..., nan_columns] = np.nan
+    return out
+
+
 def _member_rows(member, weights: dict[int, float], pool_types: dict[int, str], ctx: _RollingContext, base: dict,
                  outcomes: dict[int, float], log_ok: bool, horizons=None) -> list[dict]:
     """One row per horizon in ``outcomes`` (and ``horizons``, if given) that ``member`` reaches."""
@@ -644,9 +676,9 @@ def _member_rows(member, weights: dict[int, float], pool_types: dict[int, str], 
     if not hs:
         return []
     cols = [member.years.index(base["origin"] + h) for h in hs]
-    draws = member.draws[:, cols]
-    q = np.quantile(draws, _QUANTILES, axis=0)
-    zq = np.quantile(_z(draws, ctx.kind, ctx.bounds, log_ok), _QUANTILES, axis=0)
+    draws = np.sort(member.draws[:, cols], axis=0)  # the order of draws within a column changes no statistic here
+    q = _sorted_quantiles(draws)
+    zq = _sorted_quantiles(np.sort(_z(draws, ctx.kind, ctx.bounds, log_ok), axis=0))
     out = np.array([outcomes[h] for h in hs])
     zo = _z(out, ctx.kind, ctx.bounds, log_ok)
     r80 = scoring.required_spread(zo, zq[2], zq[1], zq[3])

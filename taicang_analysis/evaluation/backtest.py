@@ -178,15 +178,49 @@ def current_panel(observations: pd.DataFrame, collection: str, indicator: str,
     return known[["region", "year", "value"]].astype({"year": int, "value": float}).reset_index(drop=True)
 
 
+class _Sources:
+    """Today's panels and the reference panels as known at a date, each computed once per run.
+
+    `past_plan_cases` and `prepare_case` ask for the same few (collection,
+    indicator, as-of date) cuts again and again; each is a `vintages.known_values`
+    over the whole table.  The frames are shared between the callers: read only.
+    ``_Sources(observations)`` answers exactly as the functions it stands for
+    (`current_panel`, `plan_assessment.reference_panels`).
+    """
+
+    def __init__(self, observations: pd.DataFrame, aggregates: frozenset[str] | None = None):
+        self.observations = observations
+        self.aggregates = aggregate_regions(observations) if aggregates is None else aggregates
+        self._memo: dict = {}
+
+    def _get(self, key, make):
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+    def current(self, collection: str, indicator: str) -> pd.DataFrame:
+        return self._get(("current", collection, indicator),
+                         lambda: current_panel(self.observations, collection, indicator, self.aggregates))
+
+    def reference(self, indicator: str, reference: str, as_of) -> dict[str, pd.DataFrame]:
+        found = self._get(("reference", indicator, reference, as_of), lambda: plan_assessment.reference_panels(
+            self.observations, indicator, reference=reference, as_of=as_of))
+        return dict(found)  # the caller may replace entries
+
+
+def _sources(observations: pd.DataFrame, aggregates, sources: _Sources | None) -> _Sources:
+    return _Sources(observations, aggregates) if sources is None else sources
+
+
 def panels_as_of(observations: pd.DataFrame, indicator: str, as_of,
-                 aggregates: frozenset[str] | None = None) -> dict[str, pd.DataFrame]:
+                 aggregates: frozenset[str] | None = None, *, _known: _Sources | None = None) -> dict[str, pd.DataFrame]:
     """`plan_assessment.reference_panels` cut to ``as_of``, aggregates removed."""
-    aggregates = aggregate_regions(observations) if aggregates is None else aggregates
-    found = plan_assessment.reference_panels(observations, indicator, reference="all", as_of=as_of)
+    known = _sources(observations, aggregates, _known)
+    found = known.reference(indicator, "all", as_of)
     for name in PANELS:
         if (name, indicator) in PSEUDO_REAL_TIME:
-            found[name] = _panel_known(observations, name, indicator, as_of, aggregates)
-    return {name: panel_data.without_aggregates(p, aggregates) for name, p in found.items()}
+            found[name] = _panel_known(observations, name, indicator, as_of, known.aggregates, known)
+    return {name: panel_data.without_aggregates(p, known.aggregates) for name, p in found.items()}
 
 
 # Panels that are one current vintage of a derived or revised series (the publication date of every row is the
@@ -228,13 +262,14 @@ ANALOGUES: dict[str, Analogue] = {
 
 
 def _panel_known(observations: pd.DataFrame, source: str, indicator: str, as_of: str,
-                 aggregates: frozenset[str] | None = None) -> pd.DataFrame:
+                 aggregates: frozenset[str] | None = None, known: _Sources | None = None) -> pd.DataFrame:
     """One panel (region, year, value) as known at ``as_of``: `plan_assessment.reference_panels`' cut, or
     pseudo-real-time for the `PSEUDO_REAL_TIME` panels."""
+    known = _sources(observations, aggregates, known)
     if (source, indicator) in PSEUDO_REAL_TIME:
-        panel = current_panel(observations, source, indicator, aggregates)
+        panel = known.current(source, indicator)
         return panel[panel["year"] <= int(as_of[:4]) - plan_assessment.PANEL_LAG_YEARS].reset_index(drop=True)
-    found = plan_assessment.reference_panels(observations, indicator, reference=source, as_of=as_of)
+    found = known.reference(indicator, source, as_of)
     return found.get(source, pd.DataFrame({"region": pd.Series(dtype=str), "year": pd.Series(dtype=int),
                                            "value": pd.Series(dtype=float)}))
 
@@ -249,7 +284,8 @@ def _latest_window(series: pd.Series, window: int) -> pd.Series:
 
 
 def _source_series(observations: pd.DataFrame, source: str, region: str, indicator: str, as_of: str,
-                   window: int = SERIES_WINDOW, aggregates=None) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
+                   window: int = SERIES_WINDOW, aggregates=None,
+                   known_panels: _Sources | None = None) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
     """(series known as of, the full current series, the current rows) of one source."""
     as_of_year = int(as_of[:4])
     if source == "observations":
@@ -261,10 +297,11 @@ def _source_series(observations: pd.DataFrame, source: str, region: str, indicat
         return _latest_window(strict[strict.index <= as_of_year], window), full, known_now
     # known then: the panel as `plan_assessment.reference_panels` cuts it (the provincial panel by its
     # publication dates, the undated World Bank release by data year <= as-of year - 1)
-    then = _panel_known(observations, source, indicator, as_of, aggregates)
+    known_panels = _sources(observations, aggregates, known_panels)
+    then = _panel_known(observations, source, indicator, as_of, known_panels.aggregates, known_panels)
     then = then[then["region"] == region].sort_values("year")
     known = pd.Series(then["value"].to_numpy(dtype=float), index=then["year"].to_numpy(dtype=int), name=indicator)
-    panel = current_panel(observations, source, indicator, aggregates)
+    panel = known_panels.current(source, indicator)
     rows = panel[panel["region"] == region].sort_values("year")
     full = pd.Series(rows["value"].to_numpy(dtype=float), index=rows["year"].to_numpy(dtype=int), name=indicator)
     return _latest_window(known[known.index <= as_of_year], window), full, rows
@@ -291,7 +328,7 @@ def _as_of(row, case_set: str) -> tuple[str, str]:
 
 
 def past_plan_cases(observations: pd.DataFrame, targets: pd.DataFrame, *, window: int = SERIES_WINDOW,
-                    min_obs: int = MIN_SERIES_OBS) -> pd.DataFrame:
+                    min_obs: int = MIN_SERIES_OBS, _known: _Sources | None = None) -> pd.DataFrame:
     """One row per target: the case as it stood at its as-of date, scored or excluded with the reason.
 
     Parameters
@@ -315,7 +352,8 @@ def past_plan_cases(observations: pd.DataFrame, targets: pd.DataFrame, *, window
         means eligible; `run_backtest` excludes a case without a probability),
         ``reason``.
     """
-    aggregates = aggregate_regions(observations)
+    known_panels = _sources(observations, None, _known)
+    aggregates = known_panels.aggregates
     known_any = observations[observations["value"].notna()]
     latest_by_indicator = known_any.groupby("indicator")["year"].max().to_dict()
     latest_by_region = known_any.groupby("region")["year"].max().to_dict()
@@ -398,7 +436,7 @@ def past_plan_cases(observations: pd.DataFrame, targets: pd.DataFrame, *, window
         tried = []
         for src in candidates:
             series, full, known_rows = _source_series(observations, src, region, series_ind, as_of, window,
-                                                      aggregates)
+                                                      aggregates, known_panels)
             tried.append((src, series, full, known_rows))
         enough = [c for c in tried if len(c[1]) >= min_obs]
         chosen = enough[0] if enough else max(tried, key=lambda c: len(c[1]))  # max keeps the first on ties
@@ -471,17 +509,19 @@ def _spec(case) -> TargetSpec:
 
 
 def prepare_case(observations: pd.DataFrame, case, *, window: int = SERIES_WINDOW,
-                 aggregates: frozenset[str] | None = None) -> dict:
+                 aggregates: frozenset[str] | None = None, _known: _Sources | None = None) -> dict:
     """The inputs of `assess` for one scored case (series as of, panels as of, target): plain data."""
     if case["status"] != "scored":
         raise ValueError(f"case {case['case_id']} is excluded: {case['reason']}")
-    aggregates = aggregate_regions(observations) if aggregates is None else aggregates
+    known = _sources(observations, aggregates, _known)
+    aggregates = known.aggregates
     ind, kind, direction, bounds = _kind_of(case.get("series_indicator", case["indicator"]) or case["indicator"])
     series, _, _ = _source_series(observations, case["source"], case["region"], ind.id, case["as_of"], window,
-                                  aggregates)
+                                  aggregates, known)
     return {"case_id": case["case_id"], "region": case["region"], "indicator": ind.id, "kind": kind,
             "direction": direction, "bounds": bounds, "series": series, "target": _spec(case),
-            "as_of": case["as_of"], "panels": panels_as_of(observations, ind.id, case["as_of"], aggregates),
+            "as_of": case["as_of"], "panels": panels_as_of(observations, ind.id, case["as_of"], aggregates,
+                                                           _known=known),
             "outcome": float(case["outcome"])}
 
 
@@ -786,24 +826,35 @@ def _rolling_task(ctx: _RollingContext, task) -> list[dict]:
     return rows
 
 
-def _run_tasks(fn, tasks: list, *, executor, progress, sizes) -> list:
-    """``fn(*task)`` for each task, here or on the executor; results always in task order."""
+def _start_tasks(fn, tasks: list, *, executor, progress, sizes):
+    """Submit ``fn(*task)`` for each task to the executor now; returns ``collect()``, which waits for them and
+    gives the results in task order.  Without an executor the tasks run here, when ``collect`` is called."""
     results = [None] * len(tasks)
     if executor is None:
-        for i, task in enumerate(tasks):
-            results[i] = fn(*task)
-            if progress is not None:
-                progress(sizes[i])
-        return results
+        def collect_here() -> list:
+            for i, task in enumerate(tasks):
+                results[i] = fn(*task)
+                if progress is not None:
+                    progress(sizes[i])
+            return results
+        return collect_here
     # the largest first, so the last task to finish is a short one (results still go back in task order)
     order = sorted(range(len(tasks)), key=lambda i: -sizes[i])
     futures = {executor.submit(fn, *tasks[i]): i for i in order}
-    for fut in as_completed(futures):
-        i = futures[fut]
-        results[i] = fut.result()
-        if progress is not None:
-            progress(sizes[i])
-    return results
+
+    def collect() -> list:
+        for fut in as_completed(futures):
+            i = futures[fut]
+            results[i] = fut.result()
+            if progress is not None:
+                progress(sizes[i])
+        return results
+    return collect
+
+
+def _run_tasks(fn, tasks: list, *, executor, progress, sizes) -> list:
+    """``fn(*task)`` for each task, here or on the executor; results always in task order."""
+    return _start_tasks(fn, tasks, executor=executor, progress=progress, sizes=sizes)()
 
 
 def _rolling_context(observations, indicator, horizons, window, min_obs, n_draws, seed) -> _RollingContext:
@@ -869,18 +920,30 @@ def rolling_origins(observations: pd.DataFrame, *, indicator: str = ROLLING_INDI
         (`scoring.required_spread`), so coverage at any spread s is
         ``mean(r80 <= s)`` without re-running anything.
     """
+    if _executor is not None:
+        return _start_rolling(observations, indicator=indicator, panels=panels, horizons=horizons, min_obs=min_obs,
+                              window=window, origin_step=origin_step, n_draws=n_draws, seed=seed,
+                              executor=_executor, progress=progress)()
+    with worker_pool(workers) as executor:
+        return _start_rolling(observations, indicator=indicator, panels=panels, horizons=horizons, min_obs=min_obs,
+                              window=window, origin_step=origin_step, n_draws=n_draws, seed=seed,
+                              executor=executor, progress=progress)()
+
+
+def _start_rolling(observations, *, indicator, panels, horizons, min_obs, window, origin_step, n_draws, seed,
+                   executor, progress):
+    """`rolling_origins` submitted to ``executor`` now; returns ``collect()`` -> the frame."""
     tasks = rolling_tasks(observations, indicator=indicator, panels=panels, horizons=horizons, min_obs=min_obs,
                           window=window, origin_step=origin_step)
     ctx = _rolling_context(observations, indicator, horizons, window, min_obs, n_draws, seed)
     sizes = [len(t[2]) for t in tasks]
     jobs = [(ctx, task) for task in tasks]
-    if _executor is not None:
-        results = _run_tasks(_rolling_task, jobs, executor=_executor, progress=progress, sizes=sizes)
-    else:
-        with worker_pool(workers) as executor:
-            results = _run_tasks(_rolling_task, jobs, executor=executor, progress=progress, sizes=sizes)
-    rows = [r for chunk in results for r in chunk]
-    return pd.DataFrame(rows, columns=_ROLLING_COLUMNS)
+    collect = _start_tasks(_rolling_task, jobs, executor=executor, progress=progress, sizes=sizes)
+
+    def frame() -> pd.DataFrame:
+        rows = [r for chunk in collect() for r in chunk]
+        return pd.DataFrame(rows, columns=_ROLLING_COLUMNS)
+    return frame
 
 
 # -- the spread factor ----------------------------------------------------------------
@@ -1279,23 +1342,29 @@ def run_backtest(observations: pd.DataFrame, targets: pd.DataFrame, *, n_draws: 
         ``settings``.
     """
     timing = []
-    t0 = start = time.perf_counter()
-    cases = past_plan_cases(observations, targets)
-    timing.append(("list cases", time.perf_counter() - t0, len(cases)))
+    start = time.perf_counter()
     with worker_pool(workers) as executor:
+        # the rolling origins go to the workers first; the cases are listed and prepared here meanwhile
+        t_rolling = time.perf_counter()
+        collect_rolling = _start_rolling(observations, indicator=ROLLING_INDICATOR, panels=PANELS, horizons=HORIZONS,
+                                         min_obs=min_obs, window=SERIES_WINDOW, origin_step=origin_step,
+                                         n_draws=rolling_draws, seed=seed, executor=executor, progress=progress)
         t0 = time.perf_counter()
-        rolling = rolling_origins(observations, min_obs=min_obs, origin_step=origin_step, n_draws=rolling_draws,
-                                  seed=seed, workers=workers, progress=progress, _executor=executor)
+        known = _Sources(observations)
+        cases = past_plan_cases(observations, targets, _known=known)
+        timing.append(("list cases", time.perf_counter() - t0, len(cases)))
+        t0 = time.perf_counter()
+        scored_idx = cases.index[cases["status"] == "scored"].tolist()
+        preps = [prepare_case(observations, cases.loc[i], _known=known) for i in scored_idx]
+        timing.append(("case inputs", time.perf_counter() - t0, len(preps)))
+        rolling = collect_rolling()
         n_origins = rolling[["panel", "region", "origin"]].drop_duplicates().shape[0] if len(rolling) else 0
-        timing.append(("rolling origins", time.perf_counter() - t0, n_origins))
+        timing.append(("rolling origins", time.perf_counter() - t_rolling, n_origins))
         t0 = time.perf_counter()
         has_pool = len(rolling) and (rolling["member"] == POOLED).any()
         fit = fit_calibration(rolling, level=level) if has_pool else None
         timing.append(("calibration fit (leave-region-out)", time.perf_counter() - t0, fit.n_groups if fit else 0))
         t0 = time.perf_counter()
-        scored_idx = cases.index[cases["status"] == "scored"].tolist()
-        aggregates = aggregate_regions(observations)
-        preps = [prepare_case(observations, cases.loc[i], aggregates=aggregates) for i in scored_idx]
         spreads = [fit.for_region(cases.at[i, "region"]) if fit else 1.0 for i in scored_idx]
         args = [(p, s, n_draws, seed) for p, s in zip(preps, spreads, strict=True)]
         records = _run_tasks(_run_case_task, args, executor=executor, progress=progress, sizes=[1] * len(args))

@@ -287,8 +287,9 @@ def _damped_ets(z, years, fy, rng, n_draws):
 def _local_linear_trend(z, years, fy, rng, n_draws):
     """Local linear trend on the full annual grid; missing years are NaN (unobserved)."""
     grid = pd.Series(z, index=years).reindex(range(years[0], years[-1] + 1))
+    # cov_type "none": the parameters' covariance is never read (the draws condition on the fitted variances)
     res = _lazy("UnobservedComponents")(grid.to_numpy(), level="local linear trend").fit(
-        disp=False, method="nm", maxiter=_LLT_MAXITER)
+        disp=False, method="nm", maxiter=_LLT_MAXITER, cov_type="none")
     params = np.asarray(res.params, dtype=float)
     if not res.mle_retvals.get("converged", False):
         return None, "state-space likelihood optimisation did not converge"

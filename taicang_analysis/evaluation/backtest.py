@@ -551,34 +551,59 @@ def assess_case(observations: pd.DataFrame, case, *, spread: float | _assess.Cal
 
 def _run_prepared(prep: dict, *, spread: float | _assess.Calibration, n_draws: int, seed: int,
                   level: float = 0.8) -> CaseRun:
+    a, rec, pooled = _assess_prepared(prep, n_draws=n_draws, seed=seed)
+    return CaseRun(_calibrated_record(rec, pooled, spread, level), a)
+
+
+def _assess_prepared(prep: dict, *, n_draws: int, seed: int) -> tuple[Assessment, dict, dict | None]:
+    """The part of a case that does not depend on the calibration: (assessment, record, pooled target-year
+    column and what widening it needs, or None without a pooled forecast)."""
     spec: TargetSpec = prep["target"]
     a = _assess.assess(prep["series"], spec, kind=prep["kind"], direction=prep["direction"], bounds=prep["bounds"],
                        indicator=prep["indicator"], as_of=prep["as_of"], panels=prep["panels"],
-                       exclude_regions=(prep["region"],), n_draws=n_draws, seed=seed, level=level)
+                       exclude_regions=(prep["region"],), n_draws=n_draws, seed=seed)
     rec = {"case_id": prep["case_id"], "probability": a.probability, "probability_reason": a.probability_reason,
-           "grade": a.status, "grade_basis": a.status_basis, "pool_type": "",
-           "spread": float(spread) if not isinstance(spread, _assess.Calibration) else np.nan,
+           "grade": a.status, "grade_basis": a.status_basis, "pool_type": "", "spread": np.nan,
            "pool_members": ", ".join(f"{m} {w:.3g}" for m, w in a.pool_members),
            "median": np.nan, "lower": np.nan, "upper": np.nan, "probability_calibrated": np.nan,
            "lower_calibrated": np.nan, "upper_calibrated": np.nan}
     rec.update(method_calls(a, prep["series"], spec, prep["direction"]))
     if a.pool_members:
         rec["pool_type"] = a.spread["pool_type"]  # typed: assess knows which list each member came from
+    pooled = None
     if a.pooled is not None:
         col = a.pooled.years.index(spec.year)
         rec.update(median=a.projection["median"], lower=a.projection["lower"], upper=a.projection["upper"])
-        latest_year = int(a.observations.index[-1])
-        factors = _assess.spread_factors(spread, [m for m, _ in a.pool_members], a.pooled.years, latest_year)
-        rec["spread"] = float(factors[col])
-        widened = pooling.widen(np.array(a.pooled.draws), factors, prep["kind"], prep["bounds"]) \
-            if np.any(factors != 1.0) else np.array(a.pooled.draws)
-        values = widened[:, col]
-        tail = (1 - level) / 2
-        lo, hi = np.quantile(values, [tail, 1 - tail])
-        rec.update(probability_calibrated=float(np.mean(spec.met(values, prep["direction"]))),
-                   lower_calibrated=float(lo), upper_calibrated=float(hi))
+        draws = a.pooled.draws
+        # only the target year's column is read; widening works column by column, except the one question
+        # asked of the whole matrix (every draw > 0?), answered here
+        pooled = {"column": np.array(draws[:, [col]]), "positive": bool(np.all(draws > 0)),
+                  "members": [m for m, _ in a.pool_members], "years": a.pooled.years, "col": col,
+                  "latest_year": int(a.observations.index[-1]), "kind": prep["kind"], "bounds": prep["bounds"],
+                  "target": spec, "direction": prep["direction"]}
     rec["met"] = float(bool(spec.met(np.array([prep["outcome"]]), prep["direction"])[0]))
-    return CaseRun(rec, a)
+    return a, rec, pooled
+
+
+def _calibrated_record(rec: dict, pooled: dict | None, spread: float | _assess.Calibration,
+                       level: float = 0.8) -> dict:
+    """The record with the probability and interval of the pooled draws widened by ``spread`` (as
+    ``Pool(spread=...)`` widens them: identical numbers)."""
+    rec = dict(rec, spread=float(spread) if not isinstance(spread, _assess.Calibration) else np.nan)
+    if pooled is None:
+        return rec
+    col = pooled["col"]
+    factors = _assess.spread_factors(spread, pooled["members"], pooled["years"], pooled["latest_year"])
+    rec["spread"] = float(factors[col])
+    values = pooled["column"]
+    if np.any(factors != 1.0):
+        values = pooling._widen(values, factors[[col]], pooled["kind"], pooled["bounds"], pooled["positive"])
+    values = values[:, 0]
+    tail = (1 - level) / 2
+    lo, hi = np.quantile(values, [tail, 1 - tail])
+    rec.update(probability_calibrated=float(np.mean(pooled["target"].met(values, pooled["direction"]))),
+               lower_calibrated=float(lo), upper_calibrated=float(hi))
+    return rec
 
 
 def method_calls(a: Assessment, series: pd.Series, target: TargetSpec, direction: str) -> dict:
@@ -1306,8 +1331,10 @@ def backtest_size(observations: pd.DataFrame, targets: pd.DataFrame, *, origin_s
     return sum(len(t[2]) for t in tasks) + int((cases["status"] == "scored").sum())
 
 
-def _run_case_task(prep: dict, spread: float | _assess.Calibration, n_draws: int, seed: int) -> dict:
-    return _run_prepared(prep, spread=spread, n_draws=n_draws, seed=seed).record
+def _assess_case_task(prep: dict, n_draws: int, seed: int) -> tuple[dict, dict | None]:
+    """A worker's share of a case: everything but the calibration (`_assess_prepared`, without the assessment)."""
+    _, rec, pooled = _assess_prepared(prep, n_draws=n_draws, seed=seed)
+    return rec, pooled
 
 
 def run_backtest(observations: pd.DataFrame, targets: pd.DataFrame, *, n_draws: int = 10_000,
@@ -1356,7 +1383,11 @@ def run_backtest(observations: pd.DataFrame, targets: pd.DataFrame, *, n_draws: 
         t0 = time.perf_counter()
         scored_idx = cases.index[cases["status"] == "scored"].tolist()
         preps = [prepare_case(observations, cases.loc[i], _known=known) for i in scored_idx]
-        timing.append(("case inputs", time.perf_counter() - t0, len(preps)))
+        # the cases' assessments do not need the calibration: they queue behind the rolling origins
+        t_cases = time.perf_counter()
+        collect_cases = _start_tasks(_assess_case_task, [(p, n_draws, seed) for p in preps], executor=executor,
+                                     progress=progress, sizes=[1] * len(preps))
+        timing.append(("case inputs", t_cases - t0, len(preps)))
         rolling = collect_rolling()
         n_origins = rolling[["panel", "region", "origin"]].drop_duplicates().shape[0] if len(rolling) else 0
         timing.append(("rolling origins", time.perf_counter() - t_rolling, n_origins))
@@ -1364,11 +1395,11 @@ def run_backtest(observations: pd.DataFrame, targets: pd.DataFrame, *, n_draws: 
         has_pool = len(rolling) and (rolling["member"] == POOLED).any()
         fit = fit_calibration(rolling, level=level) if has_pool else None
         timing.append(("calibration fit (leave-region-out)", time.perf_counter() - t0, fit.n_groups if fit else 0))
-        t0 = time.perf_counter()
         spreads = [fit.for_region(cases.at[i, "region"]) if fit else 1.0 for i in scored_idx]
-        args = [(p, s, n_draws, seed) for p, s in zip(preps, spreads, strict=True)]
-        records = _run_tasks(_run_case_task, args, executor=executor, progress=progress, sizes=[1] * len(args))
-        timing.append(("case assessments", time.perf_counter() - t0, len(args)))
+        records = [_calibrated_record(rec, pooled, spread)  # the level of the case intervals: 80 %
+                   for (rec, pooled), spread in zip(collect_cases(), spreads, strict=True)]
+        timing.append(("case assessments (queued after the rolling origins)", time.perf_counter() - t_cases,
+                       len(records)))
     t0 = time.perf_counter()
     cases = _merge_records(cases, scored_idx, records)
     cases = add_base_rate(cases)

@@ -5,8 +5,9 @@ model fits), so each shortcut is held to the code it replaces, on a real subset:
 
 * reference classes from a panel prepared once (`reference.prepare_panel`: the
   exclusion and the as-of cut become a filter on each horizon's candidates)
-  against the panel prepared per call, and the numpy matching against the
-  pandas matching it replaced (kept here as the oracle);
+  against the panel prepared per call, the numpy matching against the
+  pandas matching it replaced (kept here as the oracle), and the longest
+  reachable horizon in one pass against asking again;
 * the rolling origins' quantiles read off one sort (`backtest._sorted_quantiles`)
   against ``np.quantile``, and a rolling origin's rows against the same rows
   recomputed with ``np.quantile`` on the unsorted draws;
@@ -140,6 +141,35 @@ def test_prepared_panel_gives_the_same_forecasts_as_the_frame(ctx, observations)
                     pd.testing.assert_frame_equal(a.matches, b.matches, check_exact=True)
                 seen["forecast"] += 1
     assert seen["forecast"] >= 20 and seen["skipped"] >= 1  # both outcomes exercised
+
+
+def _retry_longest(series, t, max_h, panel, **args):
+    """The loop `longest_reference_forecast` replaced: ask again for the horizon before the first that failed."""
+    h = max_h
+    while h >= 1:
+        ref = reference.reference_forecast(series, t + h, panel, **args)
+        if not isinstance(ref, Skipped):
+            return ref
+        h = min(h - 1, ref.failed_horizon - 1) if ref.failed_horizon is not None else 0
+    return None
+
+
+def test_longest_reference_forecast_equals_asking_again(ctx, observations):
+    reached = set()
+    for name, region, series, t in _origins(observations, ctx, 7):
+        for other in sorted(ctx.panels):
+            args = dict(kind=ctx.kind, bounds=ctx.bounds, panel_name=other, exclude_regions=(region,),
+                        max_origin_year=t, n_draws=300, seed=2)
+            slow = _retry_longest(series, t, 10, ctx.panels[other], **args)
+            fast = reference.longest_reference_forecast(series, t + 10, ctx.prepared[other], **args)
+            if slow is None:
+                assert isinstance(fast, Skipped)
+                reached.add(0)
+                continue
+            assert np.array_equal(slow.draws, fast.draws) and slow.years == fast.years
+            assert (slow.growth, slow.notes) == (fast.growth, fast.notes)
+            reached.add(len(fast.years))
+    assert 0 in reached and 10 in reached and len(reached) >= 4  # short reaches and full ones were exercised
 
 
 def test_prepared_panel_refuses_another_scale(ctx):

@@ -772,18 +772,14 @@ def _longest_reference(series: pd.Series, t: int, max_h: int, name: str, ctx: _R
     longest horizon asked for (same seed: the same draws for year t + k), so
     this is, for every horizon h it reaches, the reference class an
     assessment of a target h years out would use (`assess` asks for the
-    target year when a longer horizon fails).
+    target year when a longer horizon fails).  `reference.longest_reference_forecast`
+    gives the same forecast as asking again for the horizon before the first
+    one that failed, in one pass.
     """
-    h = max_h
-    while h >= 1:
-        ref = reference.reference_forecast(series, t + h, ctx.prepared[name], kind=ctx.kind, bounds=ctx.bounds, panel_name=name,
-                                           exclude_regions=(region,), max_origin_year=t, n_draws=ctx.n_draws,
-                                           seed=seed)
-        if not isinstance(ref, models.Skipped):
-            return replace(ref, model=f"reference_class:{name}")
-        failed = ref.failed_horizon
-        h = min(h - 1, failed - 1) if failed is not None else 0  # the first horizon that failed bounds the reach
-    return None
+    ref = reference.longest_reference_forecast(series, t + max_h, ctx.prepared[name], kind=ctx.kind,
+                                               bounds=ctx.bounds, panel_name=name, exclude_regions=(region,),
+                                               max_origin_year=t, n_draws=ctx.n_draws, seed=seed)
+    return None if isinstance(ref, models.Skipped) else replace(ref, model=f"reference_class:{name}")
 
 
 def _rolling_origin(ctx: _RollingContext, panel_name: str, region: str, full: pd.Series, t: int) -> list[dict]:

@@ -331,6 +331,32 @@ def reference_forecast(series: pd.Series, horizon_year: int, panel: pd.DataFrame
         Skipped when the latest value is outside the scale's domain or any
         horizon's class has too few matches (the reason names the horizon).
     """
+    return _reference_forecast(series, horizon_year, panel, kind=kind, bounds=bounds, panel_name=panel_name,
+                               exclude_regions=exclude_regions, max_origin_year=max_origin_year, n_draws=n_draws,
+                               seed=seed, level_band=level_band, growth_band=growth_band, min_matches=min_matches)
+
+
+def longest_reference_forecast(series: pd.Series, horizon_year: int, panel: pd.DataFrame | PreparedPanel, *,
+                               kind: str, bounds: tuple[float, float] | None = None, panel_name: str,
+                               exclude_regions: tuple[str, ...] = (), max_origin_year: int | None = None,
+                               n_draws: int = 10_000, seed: int = 0, level_band: float = 0.35,
+                               growth_band: float = 0.04, min_matches: int = 30) -> ReferenceForecast | Skipped:
+    """`reference_forecast` to the longest horizon up to ``horizon_year`` whose classes all have enough matches.
+
+    A class does not depend on the longest horizon asked for and the draws'
+    ranks do not either (same seed), so this is `reference_forecast` to the
+    year before the first horizon that fails, without building the classes
+    twice.  `Skipped` when even the first horizon fails (or the latest value
+    is outside the scale's domain).
+    """
+    return _reference_forecast(series, horizon_year, panel, kind=kind, bounds=bounds, panel_name=panel_name,
+                               exclude_regions=exclude_regions, max_origin_year=max_origin_year, n_draws=n_draws,
+                               seed=seed, level_band=level_band, growth_band=growth_band, min_matches=min_matches,
+                               longest=True)
+
+
+def _reference_forecast(series, horizon_year, panel, *, kind, bounds, panel_name, exclude_regions, max_origin_year,
+                        n_draws, seed, level_band, growth_band, min_matches, longest: bool = False):
     if kind not in _SCALE_OF_KIND:
         raise ValueError(f"unknown kind {kind!r}; choose from {tuple(_SCALE_OF_KIND)}")
     bounds = tuple(map(float, bounds)) if bounds is not None else (0.0, 100.0)
@@ -365,6 +391,9 @@ def reference_forecast(series: pd.Series, horizon_year: int, panel: pd.DataFrame
                        max_origin_year=max_origin_year, exclude_regions=tuple(exclude_regions),
                        level_band=level_band, growth_band=growth_band, min_matches=min_matches)
         if isinstance(rc, Skipped):
+            if longest and classes:
+                horizon_year = last_year + len(classes)
+                break
             return Skipped("reference_class", f"horizon k={k}: {rc.reason}", failed_horizon=k)
         classes.append(rc)
     u = np.random.default_rng(seed).random(n_draws)  # one rank per draw, shared by all horizons

@@ -302,3 +302,20 @@ def test_tasks_on_an_executor_come_back_in_task_order():
         there = backtest._run_tasks(_square, tasks, executor=executor, progress=done.append, sizes=sizes)
     assert here == there == [x * x for x in range(12)]
     assert sorted(done) == sorted(sizes)
+
+
+def test_fit_cells_with_shared_masks_equal_fresh_calls():
+    """The leave-region-out folds share each pool type's and horizon band's rows; every fold's factors unchanged."""
+    rng = np.random.default_rng(4)
+    n = 3000
+    r = np.exp(rng.standard_normal(n) * 0.4)
+    types = rng.choice(["with_reference", "own_models_only"], n, p=[0.8, 0.2]).astype(object)
+    horizons = rng.integers(1, 11, n)
+    groups = rng.integers(0, 25, n)
+    cells = sorted(set(zip(types.tolist(), horizons.tolist())))
+    masks: dict = {}
+    for g in range(25):
+        use = groups != g
+        assert (backtest._fit_cells(r, types, horizons, use, 0.8, cells, 40, masks)
+                == backtest._fit_cells(r, types, horizons, use, 0.8, cells, 40))
+    assert masks  # the masks were shared

@@ -974,7 +974,7 @@ MAX_HORIZON_POOLING = 2  # ... up to this many years either side; then the pool 
 
 
 def _fit_cells(r: np.ndarray, types: np.ndarray, horizons: np.ndarray, use: np.ndarray, level: float,
-               cells: list[tuple[str, int]], min_rows: int) -> dict:
+               cells: list[tuple[str, int]], min_rows: int, masks: dict | None = None) -> dict:
     """Factors for the overall pool, each pool type, and each (pool type, horizon) in ``cells``, from rows ``use``.
 
     The fixed rule (`fit_calibration`): a cell with at least ``min_rows`` rows
@@ -982,19 +982,32 @@ def _fit_cells(r: np.ndarray, types: np.ndarray, horizons: np.ndarray, use: np.n
     same pool type are pooled until there are ``min_rows``; else the pool
     type's factor over all its horizons (itself the overall factor when the
     pool type has fewer than ``min_rows`` rows).  Returns ``{key: (factor,
-    basis)}`` with keys ``("all", None)``, ``(type, None)`` and ``(type, h)``.
+    basis)}`` with keys ``("all", None)``, ``(type, None)`` and ``(type, h)``.  ``masks`` keeps the rows
+    of each pool type and horizon band for the next call on the same rows (the leave-region-out folds).
     """
+    masks = {} if masks is None else masks
+
+    def of(ptype):
+        if ("type", ptype) not in masks:
+            masks[("type", ptype)] = types == ptype
+        return masks[("type", ptype)]
+
+    def near(h, w):
+        if ("near", h, w) not in masks:
+            masks[("near", h, w)] = np.abs(horizons - h) <= w
+        return masks[("near", h, w)]
+
     out = {(_assess.ALL, None): (scoring.spread_for_coverage(r[use], level), f"all rows ({int(use.sum())})")}
     for ptype in sorted({t for t, _ in cells}):
-        of_type = use & (types == ptype)
+        of_type = use & of(ptype)
         n = int(of_type.sum())
         out[(ptype, None)] = ((scoring.spread_for_coverage(r[of_type], level), f"all {ptype} rows ({n})")
                               if n >= min_rows else (out[(_assess.ALL, None)][0],
                                                      f"overall factor: {ptype} has {n} rows < {min_rows}"))
     for ptype, h in cells:
-        of_type = use & (types == ptype)
+        of_type = use & of(ptype)
         for w in range(MAX_HORIZON_POOLING + 1):
-            sel = of_type & (np.abs(horizons - h) <= w)
+            sel = of_type & near(h, w)
             n = int(sel.sum())
             if n >= min_rows:
                 used = np.unique(horizons[sel])
@@ -1088,13 +1101,14 @@ def fit_calibration(rolling: pd.DataFrame, *, level: float = 0.8, groups: str = 
         return np.array([fitted[(t, h)][0] for t, h in zip(types, hz, strict=True)])
 
     everything = np.ones(len(rows), bool)
-    full = _fit_cells(r, types, hz, everything, level, cells, min_rows)
+    masks: dict = {}
+    full = _fit_cells(r, types, hz, everything, level, cells, min_rows, masks)
     f_in = factors_of(full)
     f_cv = np.full(len(rows), np.nan)
     by_group_fits, loo_rows = {}, []
     for grp in sorted(set(g)):
         inside = g == grp
-        fitted = _fit_cells(r, types, hz, ~inside, level, cells, min_rows)
+        fitted = _fit_cells(r, types, hz, ~inside, level, cells, min_rows, masks)
         by_group_fits[grp] = fitted
         f_cv[inside] = [fitted[(t, h)][0] for t, h in zip(types[inside], hz[inside], strict=True)]
         loo_rows.append({"group": grp, "n_rows": int(inside.sum()),

@@ -319,3 +319,13 @@ def test_fit_cells_with_shared_masks_equal_fresh_calls():
         assert (backtest._fit_cells(r, types, horizons, use, 0.8, cells, 40, masks)
                 == backtest._fit_cells(r, types, horizons, use, 0.8, cells, 40))
     assert masks  # the masks were shared
+
+
+def test_inverse_cdf_with_sorted_ranks_equals_the_plain_search():
+    rng = np.random.default_rng(8)
+    for n in (1, 2, 7, 300):
+        changes = np.round(rng.standard_normal(n), 2)  # ties
+        weights = rng.random(n)
+        u = np.concatenate([rng.random(500), [0.0, 1.0 - 1e-16]])
+        assert np.array_equal(reference._weighted_inverse_cdf(changes, weights, u),
+                              reference._weighted_inverse_cdf(changes, weights, u, np.argsort(u)))

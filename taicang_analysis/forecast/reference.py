@@ -303,10 +303,17 @@ def build_reference_class(panel: pd.DataFrame, *, level: float, recent_growth: f
                      growth_band=growth_band, min_matches=min_matches)
 
 
-def _weighted_inverse_cdf(changes: np.ndarray, weights: np.ndarray, u: np.ndarray) -> np.ndarray:
+def _weighted_inverse_cdf(changes: np.ndarray, weights: np.ndarray, u: np.ndarray,
+                          u_order: np.ndarray | None = None) -> np.ndarray:
+    """``u_order`` (``np.argsort(u)``, when one ``u`` serves many classes): the same indices, found for the
+    sorted ranks (a search that walks forward) and put back in ``u``'s order."""
     order = np.argsort(changes, kind="stable")
     cum = np.cumsum(weights[order])
-    idx = np.searchsorted(cum / cum[-1], u, side="right")
+    if u_order is None:
+        idx = np.searchsorted(cum / cum[-1], u, side="right")
+    else:
+        idx = np.empty(len(u), dtype=np.intp)
+        idx[u_order] = np.searchsorted(cum / cum[-1], u[u_order], side="right")
     return changes[order][np.minimum(idx, len(changes) - 1)]
 
 
@@ -397,7 +404,8 @@ def _reference_forecast(series, horizon_year, panel, *, kind, bounds, panel_name
             return Skipped("reference_class", f"horizon k={k}: {rc.reason}", failed_horizon=k)
         classes.append(rc)
     u = np.random.default_rng(seed).random(n_draws)  # one rank per draw, shared by all horizons
-    changes = np.column_stack([_weighted_inverse_cdf(rc.columns["change"], rc.columns["weight"], u)
+    u_order = np.argsort(u)
+    changes = np.column_stack([_weighted_inverse_cdf(rc.columns["change"], rc.columns["weight"], u, u_order)
                                for rc in classes])
     mid = float(_weighted_inverse_cdf(classes[-1].columns["change"], classes[-1].columns["weight"],
                                       np.array([0.5]))[0])

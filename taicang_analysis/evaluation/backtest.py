@@ -734,6 +734,14 @@ def _sorted_quantiles(ordered: np.ndarray, q=_QUANTILES) -> np.ndarray:
     return out
 
 
+def _sorted(values: np.ndarray) -> np.ndarray:
+    """``np.sort(values, axis=0)``, skipped when the columns are already in order (a monotone transform of
+    sorted draws; rounding could in principle break a tie the other way, hence the check)."""
+    if len(values) < 2 or np.all(values[1:] >= values[:-1]):
+        return values
+    return np.sort(values, axis=0)
+
+
 def _member_rows(member, weights: dict[int, float], pool_types: dict[int, str], ctx: _RollingContext, base: dict,
                  outcomes: dict[int, float], log_ok: bool, horizons=None) -> list[dict]:
     """One row per horizon in ``outcomes`` (and ``horizons``, if given) that ``member`` reaches."""
@@ -743,7 +751,7 @@ def _member_rows(member, weights: dict[int, float], pool_types: dict[int, str], 
     cols = [member.years.index(base["origin"] + h) for h in hs]
     draws = np.sort(member.draws[:, cols], axis=0)  # the order of draws within a column changes no statistic here
     q = _sorted_quantiles(draws)
-    zq = _sorted_quantiles(np.sort(_z(draws, ctx.kind, ctx.bounds, log_ok), axis=0))
+    zq = _sorted_quantiles(_sorted(_z(draws, ctx.kind, ctx.bounds, log_ok)))  # z is monotone: already sorted
     out = np.array([outcomes[h] for h in hs])
     zo = _z(out, ctx.kind, ctx.bounds, log_ok)
     r80 = scoring.required_spread(zo, zq[2], zq[1], zq[3])
@@ -1361,8 +1369,12 @@ def run_backtest(observations: pd.DataFrame, targets: pd.DataFrame, *, n_draws: 
     without its region; score all methods (`score_cases`).  With
     ``workers > 1`` (default 2) the work runs in spawned processes
     (`worker_pool`): a script calling this needs the
-    ``if __name__ == "__main__":`` guard.  Measured on the real tables on a
-    2-core machine: about 45 s (rolling origins about 40 s).
+    ``if __name__ == "__main__":`` guard.  The rolling origins go to the
+    workers first; the cases are listed and prepared here meanwhile, and their
+    assessments queue behind the rolling origins (only the widening by the
+    fitted calibration waits for the fit).  Measured on the real tables on a
+    2-core machine: about 25-30 s, two thirds of it the own models'
+    statsmodels fits (`benchmarks/bench_backtest.py` prints that floor).
 
     Returns
     -------
@@ -1810,7 +1822,7 @@ def ensure_calibration(observations: pd.DataFrame, targets: pd.DataFrame, *, pro
     its settings and the package version; it is written beside the calibration
     (``backtest_calibration.key.json``) with a checksum of the calibration table.
     When anything differs -- or ``force`` -- the whole backtest runs
-    (`run_backtest`, about 35-45 s on two cores) and every backtest table is
+    (`run_backtest`, about 25-30 s on two cores) and every backtest table is
     rewritten (`save_backtest`).
 
     Returns

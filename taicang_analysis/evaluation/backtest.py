@@ -771,8 +771,8 @@ def _member_rows(member, weights: dict[int, float], pool_types: dict[int, str], 
     return rows
 
 
-def _longest_reference(series: pd.Series, t: int, max_h: int, name: str, ctx: _RollingContext, region: str,
-                       seed: int):
+def _longest_reference(series: pd.Series, t: int, max_h: int, name: str, panel: pd.DataFrame, ctx: _RollingContext,
+                       region: str, seed: int):
     """The reference forecast for the longest horizon <= ``max_h`` its panel supports at origin ``t`` (or None).
 
     `reference.reference_forecast` fails as a whole when one horizon's class
@@ -782,9 +782,11 @@ def _longest_reference(series: pd.Series, t: int, max_h: int, name: str, ctx: _R
     assessment of a target h years out would use (`assess` asks for the
     target year when a longer horizon fails).  `reference.longest_reference_forecast`
     gives the same forecast as asking again for the horizon before the first
-    one that failed, in one pass.
+    one that failed, in one pass; ``ctx``'s panel ``name`` is read prepared once (`reference.prepare_panel`).
     """
-    ref = reference.longest_reference_forecast(series, t + max_h, ctx.prepared[name], kind=ctx.kind,
+    if panel is ctx.panels.get(name):
+        panel = ctx.prepared[name]
+    ref = reference.longest_reference_forecast(series, t + max_h, panel, kind=ctx.kind,
                                                bounds=ctx.bounds, panel_name=name, exclude_regions=(region,),
                                                max_origin_year=t, n_draws=ctx.n_draws, seed=seed)
     return None if isinstance(ref, models.Skipped) else replace(ref, model=f"reference_class:{name}")
@@ -805,8 +807,8 @@ def _rolling_origin(ctx: _RollingContext, panel_name: str, region: str, full: pd
     seed = _origin_seed(ctx.seed, panel_name, region, t)
     forecasts = models.fit_all(series, t + max_h, kind=ctx.kind, bounds=ctx.bounds, n_draws=ctx.n_draws, seed=seed)
     refs = []
-    for name in sorted(ctx.panels):  # the order assess uses
-        ref = _longest_reference(series, t, max_h, name, ctx, region, seed)
+    for name, panel in sorted(ctx.panels.items()):  # the order assess uses
+        ref = _longest_reference(series, t, max_h, name, panel, ctx, region, seed)
         if ref is not None:
             refs.append(ref)
     poolable = pooling.POOL_MODELS_BY_KIND[ctx.kind]

@@ -76,7 +76,7 @@ def main() -> None:
     result = backtest.run_backtest(tables["observations.csv"], tables["targets.csv"], workers=workers)
     wall, cpu = time.perf_counter() - wall0, _cpu() - cpu0
     for _, row in result.timing.iterrows():
-        print(f"  {row['stage']:<36} {row['seconds']:6.1f} s  (n = {row['n']})")
+        print(f"  {row['stage']:<40} {row['seconds']:6.1f} s  (n = {row['n']})")
     print(f"  CPU seconds (this process and its {workers} worker(s)): {cpu:.1f} s")
     floor, fitted, total = fit_floor(tables["observations.csv"], workers)
     print(f"backtest: {wall:.1f} s   floor (own-model fits of the {total} rolling origins, from {fitted} timed "

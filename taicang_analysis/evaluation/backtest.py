@@ -1422,7 +1422,7 @@ def run_backtest(observations: pd.DataFrame, targets: pd.DataFrame, *, n_draws: 
         spreads = [fit.for_region(cases.at[i, "region"]) if fit else 1.0 for i in scored_idx]
         records = [_calibrated_record(rec, pooled, spread)  # the level of the case intervals: 80 %
                    for (rec, pooled), spread in zip(collect_cases(), spreads, strict=True)]
-        timing.append(("case assessments (queued after the rolling origins)", time.perf_counter() - t_cases,
+        timing.append(("case assessments (queued behind rolling)", time.perf_counter() - t_cases,
                        len(records)))
     t0 = time.perf_counter()
     cases = _merge_records(cases, scored_idx, records)

@@ -178,15 +178,49 @@ def current_panel(observations: pd.DataFrame, collection: str, indicator: str,
     return known[["region", "year", "value"]].astype({"year": int, "value": float}).reset_index(drop=True)
 
 
+class _Sources:
+    """Today's panels and the reference panels as known at a date, each computed once per run.
+
+    `past_plan_cases` and `prepare_case` ask for the same few (collection,
+    indicator, as-of date) cuts again and again; each is a `vintages.known_values`
+    over the whole table.  The frames are shared between the callers: read only.
+    ``_Sources(observations)`` answers exactly as the functions it stands for
+    (`current_panel`, `plan_assessment.reference_panels`).
+    """
+
+    def __init__(self, observations: pd.DataFrame, aggregates: frozenset[str] | None = None):
+        self.observations = observations
+        self.aggregates = aggregate_regions(observations) if aggregates is None else aggregates
+        self._memo: dict = {}
+
+    def _get(self, key, make):
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+    def current(self, collection: str, indicator: str) -> pd.DataFrame:
+        return self._get(("current", collection, indicator),
+                         lambda: current_panel(self.observations, collection, indicator, self.aggregates))
+
+    def reference(self, indicator: str, reference: str, as_of) -> dict[str, pd.DataFrame]:
+        found = self._get(("reference", indicator, reference, as_of), lambda: plan_assessment.reference_panels(
+            self.observations, indicator, reference=reference, as_of=as_of))
+        return dict(found)  # the caller may replace entries
+
+
+def _sources(observations: pd.DataFrame, aggregates, sources: _Sources | None) -> _Sources:
+    return _Sources(observations, aggregates) if sources is None else sources
+
+
 def panels_as_of(observations: pd.DataFrame, indicator: str, as_of,
-                 aggregates: frozenset[str] | None = None) -> dict[str, pd.DataFrame]:
+                 aggregates: frozenset[str] | None = None, *, _known: _Sources | None = None) -> dict[str, pd.DataFrame]:
     """`plan_assessment.reference_panels` cut to ``as_of``, aggregates removed."""
-    aggregates = aggregate_regions(observations) if aggregates is None else aggregates
-    found = plan_assessment.reference_panels(observations, indicator, reference="all", as_of=as_of)
+    known = _sources(observations, aggregates, _known)
+    found = known.reference(indicator, "all", as_of)
     for name in PANELS:
         if (name, indicator) in PSEUDO_REAL_TIME:
-            found[name] = _panel_known(observations, name, indicator, as_of, aggregates)
-    return {name: panel_data.without_aggregates(p, aggregates) for name, p in found.items()}
+            found[name] = _panel_known(observations, name, indicator, as_of, known.aggregates, known)
+    return {name: panel_data.without_aggregates(p, known.aggregates) for name, p in found.items()}
 
 
 # Panels that are one current vintage of a derived or revised series (the publication date of every row is the
@@ -228,13 +262,14 @@ ANALOGUES: dict[str, Analogue] = {
 
 
 def _panel_known(observations: pd.DataFrame, source: str, indicator: str, as_of: str,
-                 aggregates: frozenset[str] | None = None) -> pd.DataFrame:
+                 aggregates: frozenset[str] | None = None, known: _Sources | None = None) -> pd.DataFrame:
     """One panel (region, year, value) as known at ``as_of``: `plan_assessment.reference_panels`' cut, or
     pseudo-real-time for the `PSEUDO_REAL_TIME` panels."""
+    known = _sources(observations, aggregates, known)
     if (source, indicator) in PSEUDO_REAL_TIME:
-        panel = current_panel(observations, source, indicator, aggregates)
+        panel = known.current(source, indicator)
         return panel[panel["year"] <= int(as_of[:4]) - plan_assessment.PANEL_LAG_YEARS].reset_index(drop=True)
-    found = plan_assessment.reference_panels(observations, indicator, reference=source, as_of=as_of)
+    found = known.reference(indicator, source, as_of)
     return found.get(source, pd.DataFrame({"region": pd.Series(dtype=str), "year": pd.Series(dtype=int),
                                            "value": pd.Series(dtype=float)}))
 
@@ -249,7 +284,8 @@ def _latest_window(series: pd.Series, window: int) -> pd.Series:
 
 
 def _source_series(observations: pd.DataFrame, source: str, region: str, indicator: str, as_of: str,
-                   window: int = SERIES_WINDOW, aggregates=None) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
+                   window: int = SERIES_WINDOW, aggregates=None,
+                   known_panels: _Sources | None = None) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
     """(series known as of, the full current series, the current rows) of one source."""
     as_of_year = int(as_of[:4])
     if source == "observations":
@@ -261,10 +297,11 @@ def _source_series(observations: pd.DataFrame, source: str, region: str, indicat
         return _latest_window(strict[strict.index <= as_of_year], window), full, known_now
     # known then: the panel as `plan_assessment.reference_panels` cuts it (the provincial panel by its
     # publication dates, the undated World Bank release by data year <= as-of year - 1)
-    then = _panel_known(observations, source, indicator, as_of, aggregates)
+    known_panels = _sources(observations, aggregates, known_panels)
+    then = _panel_known(observations, source, indicator, as_of, known_panels.aggregates, known_panels)
     then = then[then["region"] == region].sort_values("year")
     known = pd.Series(then["value"].to_numpy(dtype=float), index=then["year"].to_numpy(dtype=int), name=indicator)
-    panel = current_panel(observations, source, indicator, aggregates)
+    panel = known_panels.current(source, indicator)
     rows = panel[panel["region"] == region].sort_values("year")
     full = pd.Series(rows["value"].to_numpy(dtype=float), index=rows["year"].to_numpy(dtype=int), name=indicator)
     return _latest_window(known[known.index <= as_of_year], window), full, rows
@@ -291,7 +328,7 @@ def _as_of(row, case_set: str) -> tuple[str, str]:
 
 
 def past_plan_cases(observations: pd.DataFrame, targets: pd.DataFrame, *, window: int = SERIES_WINDOW,
-                    min_obs: int = MIN_SERIES_OBS) -> pd.DataFrame:
+                    min_obs: int = MIN_SERIES_OBS, _known: _Sources | None = None) -> pd.DataFrame:
     """One row per target: the case as it stood at its as-of date, scored or excluded with the reason.
 
     Parameters
@@ -315,7 +352,8 @@ def past_plan_cases(observations: pd.DataFrame, targets: pd.DataFrame, *, window
         means eligible; `run_backtest` excludes a case without a probability),
         ``reason``.
     """
-    aggregates = aggregate_regions(observations)
+    known_panels = _sources(observations, None, _known)
+    aggregates = known_panels.aggregates
     known_any = observations[observations["value"].notna()]
     latest_by_indicator = known_any.groupby("indicator")["year"].max().to_dict()
     latest_by_region = known_any.groupby("region")["year"].max().to_dict()
@@ -398,7 +436,7 @@ def past_plan_cases(observations: pd.DataFrame, targets: pd.DataFrame, *, window
         tried = []
         for src in candidates:
             series, full, known_rows = _source_series(observations, src, region, series_ind, as_of, window,
-                                                      aggregates)
+                                                      aggregates, known_panels)
             tried.append((src, series, full, known_rows))
         enough = [c for c in tried if len(c[1]) >= min_obs]
         chosen = enough[0] if enough else max(tried, key=lambda c: len(c[1]))  # max keeps the first on ties
@@ -471,17 +509,19 @@ def _spec(case) -> TargetSpec:
 
 
 def prepare_case(observations: pd.DataFrame, case, *, window: int = SERIES_WINDOW,
-                 aggregates: frozenset[str] | None = None) -> dict:
+                 aggregates: frozenset[str] | None = None, _known: _Sources | None = None) -> dict:
     """The inputs of `assess` for one scored case (series as of, panels as of, target): plain data."""
     if case["status"] != "scored":
         raise ValueError(f"case {case['case_id']} is excluded: {case['reason']}")
-    aggregates = aggregate_regions(observations) if aggregates is None else aggregates
+    known = _sources(observations, aggregates, _known)
+    aggregates = known.aggregates
     ind, kind, direction, bounds = _kind_of(case.get("series_indicator", case["indicator"]) or case["indicator"])
     series, _, _ = _source_series(observations, case["source"], case["region"], ind.id, case["as_of"], window,
-                                  aggregates)
+                                  aggregates, known)
     return {"case_id": case["case_id"], "region": case["region"], "indicator": ind.id, "kind": kind,
             "direction": direction, "bounds": bounds, "series": series, "target": _spec(case),
-            "as_of": case["as_of"], "panels": panels_as_of(observations, ind.id, case["as_of"], aggregates),
+            "as_of": case["as_of"], "panels": panels_as_of(observations, ind.id, case["as_of"], aggregates,
+                                                           _known=known),
             "outcome": float(case["outcome"])}
 
 
@@ -511,34 +551,59 @@ def assess_case(observations: pd.DataFrame, case, *, spread: float | _assess.Cal
 
 def _run_prepared(prep: dict, *, spread: float | _assess.Calibration, n_draws: int, seed: int,
                   level: float = 0.8) -> CaseRun:
+    a, rec, pooled = _assess_prepared(prep, n_draws=n_draws, seed=seed)
+    return CaseRun(_calibrated_record(rec, pooled, spread, level), a)
+
+
+def _assess_prepared(prep: dict, *, n_draws: int, seed: int) -> tuple[Assessment, dict, dict | None]:
+    """The part of a case that does not depend on the calibration: (assessment, record, pooled target-year
+    column and what widening it needs, or None without a pooled forecast)."""
     spec: TargetSpec = prep["target"]
     a = _assess.assess(prep["series"], spec, kind=prep["kind"], direction=prep["direction"], bounds=prep["bounds"],
                        indicator=prep["indicator"], as_of=prep["as_of"], panels=prep["panels"],
-                       exclude_regions=(prep["region"],), n_draws=n_draws, seed=seed, level=level)
+                       exclude_regions=(prep["region"],), n_draws=n_draws, seed=seed)
     rec = {"case_id": prep["case_id"], "probability": a.probability, "probability_reason": a.probability_reason,
-           "grade": a.status, "grade_basis": a.status_basis, "pool_type": "",
-           "spread": float(spread) if not isinstance(spread, _assess.Calibration) else np.nan,
+           "grade": a.status, "grade_basis": a.status_basis, "pool_type": "", "spread": np.nan,
            "pool_members": ", ".join(f"{m} {w:.3g}" for m, w in a.pool_members),
            "median": np.nan, "lower": np.nan, "upper": np.nan, "probability_calibrated": np.nan,
            "lower_calibrated": np.nan, "upper_calibrated": np.nan}
     rec.update(method_calls(a, prep["series"], spec, prep["direction"]))
     if a.pool_members:
         rec["pool_type"] = a.spread["pool_type"]  # typed: assess knows which list each member came from
+    pooled = None
     if a.pooled is not None:
         col = a.pooled.years.index(spec.year)
         rec.update(median=a.projection["median"], lower=a.projection["lower"], upper=a.projection["upper"])
-        latest_year = int(a.observations.index[-1])
-        factors = _assess.spread_factors(spread, [m for m, _ in a.pool_members], a.pooled.years, latest_year)
-        rec["spread"] = float(factors[col])
-        widened = pooling.widen(np.array(a.pooled.draws), factors, prep["kind"], prep["bounds"]) \
-            if np.any(factors != 1.0) else np.array(a.pooled.draws)
-        values = widened[:, col]
-        tail = (1 - level) / 2
-        lo, hi = np.quantile(values, [tail, 1 - tail])
-        rec.update(probability_calibrated=float(np.mean(spec.met(values, prep["direction"]))),
-                   lower_calibrated=float(lo), upper_calibrated=float(hi))
+        draws = a.pooled.draws
+        # only the target year's column is read; widening works column by column, except the one question
+        # asked of the whole matrix (every draw > 0?), answered here
+        pooled = {"column": np.array(draws[:, [col]]), "positive": bool(np.all(draws > 0)),
+                  "members": [m for m, _ in a.pool_members], "years": a.pooled.years, "col": col,
+                  "latest_year": int(a.observations.index[-1]), "kind": prep["kind"], "bounds": prep["bounds"],
+                  "target": spec, "direction": prep["direction"]}
     rec["met"] = float(bool(spec.met(np.array([prep["outcome"]]), prep["direction"])[0]))
-    return CaseRun(rec, a)
+    return a, rec, pooled
+
+
+def _calibrated_record(rec: dict, pooled: dict | None, spread: float | _assess.Calibration,
+                       level: float = 0.8) -> dict:
+    """The record with the probability and interval of the pooled draws widened by ``spread`` (as
+    ``Pool(spread=...)`` widens them: identical numbers)."""
+    rec = dict(rec, spread=float(spread) if not isinstance(spread, _assess.Calibration) else np.nan)
+    if pooled is None:
+        return rec
+    col = pooled["col"]
+    factors = _assess.spread_factors(spread, pooled["members"], pooled["years"], pooled["latest_year"])
+    rec["spread"] = float(factors[col])
+    values = pooled["column"]
+    if np.any(factors != 1.0):
+        values = pooling._widen(values, factors[[col]], pooled["kind"], pooled["bounds"], pooled["positive"])
+    values = values[:, 0]
+    tail = (1 - level) / 2
+    lo, hi = np.quantile(values, [tail, 1 - tail])
+    rec.update(probability_calibrated=float(np.mean(pooled["target"].met(values, pooled["direction"]))),
+               lower_calibrated=float(lo), upper_calibrated=float(hi))
+    return rec
 
 
 def method_calls(a: Assessment, series: pd.Series, target: TargetSpec, direction: str) -> dict:
@@ -580,6 +645,7 @@ class _RollingContext:
     direction: str
     bounds: tuple[float, float] | None
     panels: dict  # name -> current panel (region, year, value), aggregates removed
+    prepared: dict  # name -> the same panel prepared once for `reference.reference_forecast` (identical draws)
     horizons: tuple[int, ...]
     window: int
     min_obs: int
@@ -636,6 +702,46 @@ def _z(values: np.ndarray, kind: str, bounds, log_ok: bool) -> np.ndarray:
 _QUANTILES = (0.025, 0.1, 0.5, 0.9, 0.975)
 
 
+def _sorted_quantiles(ordered: np.ndarray, q=_QUANTILES) -> np.ndarray:
+    """``np.quantile(x, q, axis=0)`` (method ``linear``) of ``ordered = np.sort(x, axis=0)``, bit for bit.
+
+    numpy's own steps (virtual index ``(n - 1) q``, its neighbours,
+    ``_lerp``'s two-sided interpolation, NaN columns to NaN) read off the
+    sorted columns instead of partitioning them again for every call: the
+    rolling origins take ten quantiles of every member and the pooled draws,
+    and one sort serves the draws' and (after the monotone widening scale)
+    their log/logit quantiles.  tests/test_backtest_fast_paths.py holds it to
+    ``np.quantile`` on random, tied, infinite and NaN columns.
+    """
+    n = ordered.shape[0]
+    q = np.asarray(q, dtype=float)
+    virtual = (n - 1) * q
+    previous = np.floor(virtual)
+    following = previous + 1
+    above = virtual >= n - 1
+    previous[above], following[above] = -1, -1
+    below = virtual < 0
+    previous[below], following[below] = 0, 0
+    previous, following = previous.astype(np.intp), following.astype(np.intp)
+    a, b = ordered[previous], ordered[following]
+    gamma = np.asarray(virtual - previous, dtype=float).reshape(q.shape + (1,) * (ordered.ndim - 1))
+    diff = b - a
+    out = np.add(a, diff * gamma)
+    np.subtract(b, diff * (1 - gamma), out=out, where=gamma >= 0.5, casting="unsafe", dtype=out.dtype.type)
+    nan_columns = np.isnan(ordered[-1, ...])
+    if np.any(nan_columns):
+        out[..., nan_columns] = np.nan
+    return out
+
+
+def _sorted(values: np.ndarray) -> np.ndarray:
+    """``np.sort(values, axis=0)``, skipped when the columns are already in order (a monotone transform of
+    sorted draws; rounding could in principle break a tie the other way, hence the check)."""
+    if len(values) < 2 or np.all(values[1:] >= values[:-1]):
+        return values
+    return np.sort(values, axis=0)
+
+
 def _member_rows(member, weights: dict[int, float], pool_types: dict[int, str], ctx: _RollingContext, base: dict,
                  outcomes: dict[int, float], log_ok: bool, horizons=None) -> list[dict]:
     """One row per horizon in ``outcomes`` (and ``horizons``, if given) that ``member`` reaches."""
@@ -643,9 +749,9 @@ def _member_rows(member, weights: dict[int, float], pool_types: dict[int, str], 
     if not hs:
         return []
     cols = [member.years.index(base["origin"] + h) for h in hs]
-    draws = member.draws[:, cols]
-    q = np.quantile(draws, _QUANTILES, axis=0)
-    zq = np.quantile(_z(draws, ctx.kind, ctx.bounds, log_ok), _QUANTILES, axis=0)
+    draws = np.sort(member.draws[:, cols], axis=0)  # the order of draws within a column changes no statistic here
+    q = _sorted_quantiles(draws)
+    zq = _sorted_quantiles(_sorted(_z(draws, ctx.kind, ctx.bounds, log_ok)))  # z is monotone: already sorted
     out = np.array([outcomes[h] for h in hs])
     zo = _z(out, ctx.kind, ctx.bounds, log_ok)
     r80 = scoring.required_spread(zo, zq[2], zq[1], zq[3])
@@ -674,18 +780,16 @@ def _longest_reference(series: pd.Series, t: int, max_h: int, name: str, panel: 
     longest horizon asked for (same seed: the same draws for year t + k), so
     this is, for every horizon h it reaches, the reference class an
     assessment of a target h years out would use (`assess` asks for the
-    target year when a longer horizon fails).
+    target year when a longer horizon fails).  `reference.longest_reference_forecast`
+    gives the same forecast as asking again for the horizon before the first
+    one that failed, in one pass; ``ctx``'s panel ``name`` is read prepared once (`reference.prepare_panel`).
     """
-    h = max_h
-    while h >= 1:
-        ref = reference.reference_forecast(series, t + h, panel, kind=ctx.kind, bounds=ctx.bounds, panel_name=name,
-                                           exclude_regions=(region,), max_origin_year=t, n_draws=ctx.n_draws,
-                                           seed=seed)
-        if not isinstance(ref, models.Skipped):
-            return replace(ref, model=f"reference_class:{name}")
-        failed = ref.failed_horizon
-        h = min(h - 1, failed - 1) if failed is not None else 0  # the first horizon that failed bounds the reach
-    return None
+    if panel is ctx.panels.get(name):
+        panel = ctx.prepared[name]
+    ref = reference.longest_reference_forecast(series, t + max_h, panel, kind=ctx.kind,
+                                               bounds=ctx.bounds, panel_name=name, exclude_regions=(region,),
+                                               max_origin_year=t, n_draws=ctx.n_draws, seed=seed)
+    return None if isinstance(ref, models.Skipped) else replace(ref, model=f"reference_class:{name}")
 
 
 def _rolling_origin(ctx: _RollingContext, panel_name: str, region: str, full: pd.Series, t: int) -> list[dict]:
@@ -753,22 +857,35 @@ def _rolling_task(ctx: _RollingContext, task) -> list[dict]:
     return rows
 
 
-def _run_tasks(fn, tasks: list, *, executor, progress, sizes) -> list:
-    """``fn(*task)`` for each task, here or on the executor; results always in task order."""
+def _start_tasks(fn, tasks: list, *, executor, progress, sizes):
+    """Submit ``fn(*task)`` for each task to the executor now; returns ``collect()``, which waits for them and
+    gives the results in task order.  Without an executor the tasks run here, when ``collect`` is called."""
     results = [None] * len(tasks)
     if executor is None:
-        for i, task in enumerate(tasks):
-            results[i] = fn(*task)
+        def collect_here() -> list:
+            for i, task in enumerate(tasks):
+                results[i] = fn(*task)
+                if progress is not None:
+                    progress(sizes[i])
+            return results
+        return collect_here
+    # the largest first, so the last task to finish is a short one (results still go back in task order)
+    order = sorted(range(len(tasks)), key=lambda i: -sizes[i])
+    futures = {executor.submit(fn, *tasks[i]): i for i in order}
+
+    def collect() -> list:
+        for fut in as_completed(futures):
+            i = futures[fut]
+            results[i] = fut.result()
             if progress is not None:
                 progress(sizes[i])
         return results
-    futures = {executor.submit(fn, *task): i for i, task in enumerate(tasks)}
-    for fut in as_completed(futures):
-        i = futures[fut]
-        results[i] = fut.result()
-        if progress is not None:
-            progress(sizes[i])
-    return results
+    return collect
+
+
+def _run_tasks(fn, tasks: list, *, executor, progress, sizes) -> list:
+    """``fn(*task)`` for each task, here or on the executor; results always in task order."""
+    return _start_tasks(fn, tasks, executor=executor, progress=progress, sizes=sizes)()
 
 
 def _rolling_context(observations, indicator, horizons, window, min_obs, n_draws, seed) -> _RollingContext:
@@ -776,7 +893,9 @@ def _rolling_context(observations, indicator, horizons, window, min_obs, n_draws
     aggregates = aggregate_regions(observations)
     frames = {name: current_panel(observations, name, indicator, aggregates) for name in PANELS}
     frames = {name: f for name, f in frames.items() if not f.empty}
+    prepared = {name: reference.prepare_panel(f, kind=kind, bounds=bounds) for name, f in frames.items()}
     return _RollingContext(indicator=ind.id, kind=kind, direction=direction, bounds=bounds, panels=frames,
+                           prepared=prepared,
                            horizons=tuple(horizons), window=window, min_obs=min_obs, n_draws=n_draws, seed=seed)
 
 
@@ -832,18 +951,30 @@ def rolling_origins(observations: pd.DataFrame, *, indicator: str = ROLLING_INDI
         (`scoring.required_spread`), so coverage at any spread s is
         ``mean(r80 <= s)`` without re-running anything.
     """
+    if _executor is not None:
+        return _start_rolling(observations, indicator=indicator, panels=panels, horizons=horizons, min_obs=min_obs,
+                              window=window, origin_step=origin_step, n_draws=n_draws, seed=seed,
+                              executor=_executor, progress=progress)()
+    with worker_pool(workers) as executor:
+        return _start_rolling(observations, indicator=indicator, panels=panels, horizons=horizons, min_obs=min_obs,
+                              window=window, origin_step=origin_step, n_draws=n_draws, seed=seed,
+                              executor=executor, progress=progress)()
+
+
+def _start_rolling(observations, *, indicator, panels, horizons, min_obs, window, origin_step, n_draws, seed,
+                   executor, progress):
+    """`rolling_origins` submitted to ``executor`` now; returns ``collect()`` -> the frame."""
     tasks = rolling_tasks(observations, indicator=indicator, panels=panels, horizons=horizons, min_obs=min_obs,
                           window=window, origin_step=origin_step)
     ctx = _rolling_context(observations, indicator, horizons, window, min_obs, n_draws, seed)
     sizes = [len(t[2]) for t in tasks]
     jobs = [(ctx, task) for task in tasks]
-    if _executor is not None:
-        results = _run_tasks(_rolling_task, jobs, executor=_executor, progress=progress, sizes=sizes)
-    else:
-        with worker_pool(workers) as executor:
-            results = _run_tasks(_rolling_task, jobs, executor=executor, progress=progress, sizes=sizes)
-    rows = [r for chunk in results for r in chunk]
-    return pd.DataFrame(rows, columns=_ROLLING_COLUMNS)
+    collect = _start_tasks(_rolling_task, jobs, executor=executor, progress=progress, sizes=sizes)
+
+    def frame() -> pd.DataFrame:
+        rows = [r for chunk in collect() for r in chunk]
+        return pd.DataFrame(rows, columns=_ROLLING_COLUMNS)
+    return frame
 
 
 # -- the spread factor ----------------------------------------------------------------
@@ -853,7 +984,7 @@ MAX_HORIZON_POOLING = 2  # ... up to this many years either side; then the pool 
 
 
 def _fit_cells(r: np.ndarray, types: np.ndarray, horizons: np.ndarray, use: np.ndarray, level: float,
-               cells: list[tuple[str, int]], min_rows: int) -> dict:
+               cells: list[tuple[str, int]], min_rows: int, masks: dict | None = None) -> dict:
     """Factors for the overall pool, each pool type, and each (pool type, horizon) in ``cells``, from rows ``use``.
 
     The fixed rule (`fit_calibration`): a cell with at least ``min_rows`` rows
@@ -861,19 +992,32 @@ def _fit_cells(r: np.ndarray, types: np.ndarray, horizons: np.ndarray, use: np.n
     same pool type are pooled until there are ``min_rows``; else the pool
     type's factor over all its horizons (itself the overall factor when the
     pool type has fewer than ``min_rows`` rows).  Returns ``{key: (factor,
-    basis)}`` with keys ``("all", None)``, ``(type, None)`` and ``(type, h)``.
+    basis)}`` with keys ``("all", None)``, ``(type, None)`` and ``(type, h)``.  ``masks`` keeps the rows
+    of each pool type and horizon band for the next call on the same rows (the leave-region-out folds).
     """
+    masks = {} if masks is None else masks
+
+    def of(ptype):
+        if ("type", ptype) not in masks:
+            masks[("type", ptype)] = types == ptype
+        return masks[("type", ptype)]
+
+    def near(h, w):
+        if ("near", h, w) not in masks:
+            masks[("near", h, w)] = np.abs(horizons - h) <= w
+        return masks[("near", h, w)]
+
     out = {(_assess.ALL, None): (scoring.spread_for_coverage(r[use], level), f"all rows ({int(use.sum())})")}
     for ptype in sorted({t for t, _ in cells}):
-        of_type = use & (types == ptype)
+        of_type = use & of(ptype)
         n = int(of_type.sum())
         out[(ptype, None)] = ((scoring.spread_for_coverage(r[of_type], level), f"all {ptype} rows ({n})")
                               if n >= min_rows else (out[(_assess.ALL, None)][0],
                                                      f"overall factor: {ptype} has {n} rows < {min_rows}"))
     for ptype, h in cells:
-        of_type = use & (types == ptype)
+        of_type = use & of(ptype)
         for w in range(MAX_HORIZON_POOLING + 1):
-            sel = of_type & (np.abs(horizons - h) <= w)
+            sel = of_type & near(h, w)
             n = int(sel.sum())
             if n >= min_rows:
                 used = np.unique(horizons[sel])
@@ -967,13 +1111,14 @@ def fit_calibration(rolling: pd.DataFrame, *, level: float = 0.8, groups: str = 
         return np.array([fitted[(t, h)][0] for t, h in zip(types, hz, strict=True)])
 
     everything = np.ones(len(rows), bool)
-    full = _fit_cells(r, types, hz, everything, level, cells, min_rows)
+    masks: dict = {}
+    full = _fit_cells(r, types, hz, everything, level, cells, min_rows, masks)
     f_in = factors_of(full)
     f_cv = np.full(len(rows), np.nan)
     by_group_fits, loo_rows = {}, []
     for grp in sorted(set(g)):
         inside = g == grp
-        fitted = _fit_cells(r, types, hz, ~inside, level, cells, min_rows)
+        fitted = _fit_cells(r, types, hz, ~inside, level, cells, min_rows, masks)
         by_group_fits[grp] = fitted
         f_cv[inside] = [fitted[(t, h)][0] for t, h in zip(types[inside], hz[inside], strict=True)]
         loo_rows.append({"group": grp, "n_rows": int(inside.sum()),
@@ -1206,8 +1351,10 @@ def backtest_size(observations: pd.DataFrame, targets: pd.DataFrame, *, origin_s
     return sum(len(t[2]) for t in tasks) + int((cases["status"] == "scored").sum())
 
 
-def _run_case_task(prep: dict, spread: float | _assess.Calibration, n_draws: int, seed: int) -> dict:
-    return _run_prepared(prep, spread=spread, n_draws=n_draws, seed=seed).record
+def _assess_case_task(prep: dict, n_draws: int, seed: int) -> tuple[dict, dict | None]:
+    """A worker's share of a case: everything but the calibration (`_assess_prepared`, without the assessment)."""
+    _, rec, pooled = _assess_prepared(prep, n_draws=n_draws, seed=seed)
+    return rec, pooled
 
 
 def run_backtest(observations: pd.DataFrame, targets: pd.DataFrame, *, n_draws: int = 10_000,
@@ -1224,8 +1371,12 @@ def run_backtest(observations: pd.DataFrame, targets: pd.DataFrame, *, n_draws: 
     without its region; score all methods (`score_cases`).  With
     ``workers > 1`` (default 2) the work runs in spawned processes
     (`worker_pool`): a script calling this needs the
-    ``if __name__ == "__main__":`` guard.  Measured on the real tables on a
-    2-core machine: about 45 s (rolling origins about 40 s).
+    ``if __name__ == "__main__":`` guard.  The rolling origins go to the
+    workers first; the cases are listed and prepared here meanwhile, and their
+    assessments queue behind the rolling origins (only the widening by the
+    fitted calibration waits for the fit).  Measured on the real tables on a
+    2-core machine: about 25-30 s, two thirds of it the own models'
+    statsmodels fits (`benchmarks/bench_backtest.py` prints that floor).
 
     Returns
     -------
@@ -1242,27 +1393,37 @@ def run_backtest(observations: pd.DataFrame, targets: pd.DataFrame, *, n_draws: 
         ``settings``.
     """
     timing = []
-    t0 = start = time.perf_counter()
-    cases = past_plan_cases(observations, targets)
-    timing.append(("list cases", time.perf_counter() - t0, len(cases)))
+    start = time.perf_counter()
     with worker_pool(workers) as executor:
+        # the rolling origins go to the workers first; the cases are listed and prepared here meanwhile
+        t_rolling = time.perf_counter()
+        collect_rolling = _start_rolling(observations, indicator=ROLLING_INDICATOR, panels=PANELS, horizons=HORIZONS,
+                                         min_obs=min_obs, window=SERIES_WINDOW, origin_step=origin_step,
+                                         n_draws=rolling_draws, seed=seed, executor=executor, progress=progress)
         t0 = time.perf_counter()
-        rolling = rolling_origins(observations, min_obs=min_obs, origin_step=origin_step, n_draws=rolling_draws,
-                                  seed=seed, workers=workers, progress=progress, _executor=executor)
+        known = _Sources(observations)
+        cases = past_plan_cases(observations, targets, _known=known)
+        timing.append(("list cases", time.perf_counter() - t0, len(cases)))
+        t0 = time.perf_counter()
+        scored_idx = cases.index[cases["status"] == "scored"].tolist()
+        preps = [prepare_case(observations, cases.loc[i], _known=known) for i in scored_idx]
+        # the cases' assessments do not need the calibration: they queue behind the rolling origins
+        t_cases = time.perf_counter()
+        collect_cases = _start_tasks(_assess_case_task, [(p, n_draws, seed) for p in preps], executor=executor,
+                                     progress=progress, sizes=[1] * len(preps))
+        timing.append(("case inputs", t_cases - t0, len(preps)))
+        rolling = collect_rolling()
         n_origins = rolling[["panel", "region", "origin"]].drop_duplicates().shape[0] if len(rolling) else 0
-        timing.append(("rolling origins", time.perf_counter() - t0, n_origins))
+        timing.append(("rolling origins", time.perf_counter() - t_rolling, n_origins))
         t0 = time.perf_counter()
         has_pool = len(rolling) and (rolling["member"] == POOLED).any()
         fit = fit_calibration(rolling, level=level) if has_pool else None
         timing.append(("calibration fit (leave-region-out)", time.perf_counter() - t0, fit.n_groups if fit else 0))
-        t0 = time.perf_counter()
-        scored_idx = cases.index[cases["status"] == "scored"].tolist()
-        aggregates = aggregate_regions(observations)
-        preps = [prepare_case(observations, cases.loc[i], aggregates=aggregates) for i in scored_idx]
         spreads = [fit.for_region(cases.at[i, "region"]) if fit else 1.0 for i in scored_idx]
-        args = [(p, s, n_draws, seed) for p, s in zip(preps, spreads, strict=True)]
-        records = _run_tasks(_run_case_task, args, executor=executor, progress=progress, sizes=[1] * len(args))
-        timing.append(("case assessments", time.perf_counter() - t0, len(args)))
+        records = [_calibrated_record(rec, pooled, spread)  # the level of the case intervals: 80 %
+                   for (rec, pooled), spread in zip(collect_cases(), spreads, strict=True)]
+        timing.append(("case assessments (queued behind rolling)", time.perf_counter() - t_cases,
+                       len(records)))
     t0 = time.perf_counter()
     cases = _merge_records(cases, scored_idx, records)
     cases = add_base_rate(cases)
@@ -1663,7 +1824,7 @@ def ensure_calibration(observations: pd.DataFrame, targets: pd.DataFrame, *, pro
     its settings and the package version; it is written beside the calibration
     (``backtest_calibration.key.json``) with a checksum of the calibration table.
     When anything differs -- or ``force`` -- the whole backtest runs
-    (`run_backtest`, about 35-45 s on two cores) and every backtest table is
+    (`run_backtest`, about 25-30 s on two cores) and every backtest table is
     rewritten (`save_backtest`).
 
     Returns

@@ -214,9 +214,8 @@ def _ols_trend(z, years, fy, rng, n_draws):
     :math:`z_f = x_f'\\beta + N(0, \\sigma^2)`: marginally :math:`x_f'\\hat\\beta \\pm t_{n-2}\\,
     s\\sqrt{1 + x_f'(X'X)^{-1}x_f}`, i.e. ``get_prediction().summary_frame()``'s ``obs_ci``.
     """
-    OLS, add_constant = _lazy("OLS"), _lazy("add_constant")
     centre = float(np.mean(years))
-    res = OLS(z, add_constant(years - centre)).fit()
+    res = _ols(z, np.column_stack([np.ones(len(years)), years - centre]))
     df = int(res.df_resid)
     if _negligible(res.scale, z):
         return None, "the points lie on a line: residual variance is negligible"
@@ -229,6 +228,46 @@ def _ols_trend(z, years, fy, rng, n_draws):
     note = (f"OLS on {len(z)} points: slope {slope:.4g}/yr (se {res.bse[1]:.2g}),"
             f" residual sd {np.sqrt(res.scale):.3g}; t with {df} df")
     return (paths, slope), note
+
+
+@dataclass(frozen=True)
+class _OLSFit:
+    params: np.ndarray
+    normalized_cov_params: np.ndarray
+    df_resid: float
+    scale: float
+    bse: np.ndarray
+
+
+def _ols(y: np.ndarray, x: np.ndarray) -> _OLSFit:
+    """``statsmodels`` ``OLS(y, x).fit()`` (its default pinv method), the numbers it gives bit for bit.
+
+    statsmodels' own steps -- ``tools.pinv_extended`` (SVD, singular values
+    below 1e-15 x the largest dropped), ``params = pinv @ y``, ``df_resid =
+    nobs - rank``, ``scale = resid . resid / df_resid``, ``bse`` from the
+    nonrobust covariance -- without building the model and results objects,
+    which cost more than the fit on a ten-point series (the backtest fits
+    thousands).  ``x`` already holds the constant column (what
+    ``add_constant`` adds).  tests/test_backtest_fast_paths.py holds it to
+    statsmodels.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    u, s, vt = np.linalg.svd(x.conjugate(), False)
+    singular = np.copy(s)
+    cutoff = 1e-15 * np.maximum.reduce(s)
+    for i in range(min(vt.shape[1], u.shape[0])):
+        s[i] = 1.0 / s[i] if s[i] > cutoff else 0.0
+    pinv = np.dot(np.transpose(vt), np.multiply(s[:, np.newaxis], np.transpose(u)))
+    normalized = np.dot(pinv, np.transpose(pinv))
+    rank = np.linalg.matrix_rank(np.diag(singular))
+    params = np.dot(pinv, y)
+    df_resid = float(x.shape[0]) - rank
+    resid = y - np.dot(x, params)
+    scale = np.dot(resid, resid) / df_resid
+    with np.errstate(invalid="ignore"):
+        bse = np.sqrt(np.diag(normalized * scale))
+    return _OLSFit(params=params, normalized_cov_params=normalized, df_resid=df_resid, scale=scale, bse=bse)
 
 
 def _damped_ets(z, years, fy, rng, n_draws):
@@ -248,8 +287,9 @@ def _damped_ets(z, years, fy, rng, n_draws):
 def _local_linear_trend(z, years, fy, rng, n_draws):
     """Local linear trend on the full annual grid; missing years are NaN (unobserved)."""
     grid = pd.Series(z, index=years).reindex(range(years[0], years[-1] + 1))
+    # cov_type "none": the parameters' covariance is never read (the draws condition on the fitted variances)
     res = _lazy("UnobservedComponents")(grid.to_numpy(), level="local linear trend").fit(
-        disp=False, method="nm", maxiter=_LLT_MAXITER)
+        disp=False, method="nm", maxiter=_LLT_MAXITER, cov_type="none")
     params = np.asarray(res.params, dtype=float)
     if not res.mle_retvals.get("converged", False):
         return None, "state-space likelihood optimisation did not converge"
@@ -281,7 +321,11 @@ _FITTERS = {"rw_drift": _rw_drift, "linear": _ols_trend, "loglinear": _ols_trend
 # -- public API ---------------------------------------------------------------
 
 def _check_series(series: pd.Series) -> pd.Series:
-    s = pd.Series(series, dtype=float).dropna()  # NaN = unobserved year, never filled
+    if (type(series) is pd.Series and series.dtype == np.float64
+            and not np.isnan(series.to_numpy()).any()):
+        s = series.copy(deep=False)  # what the line below gives for a float series without gaps, 10x sooner
+    else:
+        s = pd.Series(series, dtype=float).dropna()  # NaN = unobserved year, never filled
     if not pd.api.types.is_integer_dtype(s.index):
         raise ValueError("series must be indexed by integer years")
     if not (s.index.is_unique and s.index.is_monotonic_increasing):
@@ -325,6 +369,11 @@ def fit_forecast(model: str, series: pd.Series, horizon_year: int, *, kind: str,
         the series is too short or irregular for it, or the fit is unusable.
         Bad arguments raise ``ValueError`` instead: they are bugs, not data.
     """
+    return _fit_forecast(model, series, horizon_year, kind, bounds, n_draws, seed, {})
+
+
+def _fit_forecast(model, series, horizon_year, kind, bounds, n_draws, seed, checked: dict) -> Forecast | Skipped:
+    """`fit_forecast`; ``checked`` keeps `_check_series`' answer for the next model on the same series."""
     if model not in MODELS:
         raise ValueError(f"unknown model {model!r}; choose from {MODELS}")
     if kind not in KINDS:
@@ -334,7 +383,9 @@ def fit_forecast(model: str, series: pd.Series, horizon_year: int, *, kind: str,
     bounds = tuple(map(float, bounds)) if bounds is not None else (0.0, 100.0)
     if not bounds[0] < bounds[1]:
         raise ValueError(f"bounds must be (lo, hi) with lo < hi, got {bounds}")
-    s = _check_series(series)
+    s = checked.get("series")
+    if s is None:
+        s = checked["series"] = _check_series(series)
     if len(s) and horizon_year <= s.index[-1]:
         raise ValueError(f"horizon_year {horizon_year} must be after the last observation {s.index[-1]}")
     scale, why_not = _model_scale(model, kind)
@@ -377,5 +428,6 @@ def fit_all(series: pd.Series, horizon_year: int, *, kind: str,
     Using the same seed makes ``fit_all(...)[i]`` identical to the single call,
     so a notebook can re-fit one model and get the same draws.
     """
-    return tuple(fit_forecast(m, series, horizon_year, kind=kind, bounds=bounds,
-                              n_draws=n_draws, seed=seed) for m in (models or MODELS))
+    checked: dict = {}  # the series is checked once, not once per model
+    return tuple(_fit_forecast(m, series, horizon_year, kind, bounds, n_draws, seed, checked)
+                 for m in (models or MODELS))

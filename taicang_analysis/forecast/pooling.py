@@ -310,6 +310,13 @@ def widen(draws: np.ndarray, factor, kind: str, bounds) -> np.ndarray:
     the logit scale of ``bounds``, positive rates and counts on the log scale
     (all draws positive), anything else on the original scale.
     """
+    return _widen(draws, factor, kind, bounds)
+
+
+def _widen(draws, factor, kind: str, bounds, positive: bool | None = None) -> np.ndarray:
+    """`widen`; ``positive`` (None: read off ``draws``) says whether every draw is > 0 -- a caller widening some
+    columns of a larger matrix passes the whole matrix's answer, so the columns are widened as `widen` widens
+    them in the matrix (every operation is per column)."""
     draws = np.asarray(draws, dtype=float)
     factor = np.asarray(factor, dtype=float)
     if factor.ndim > 1 or (factor.ndim == 1 and factor.size != draws.shape[1]):
@@ -323,7 +330,7 @@ def widen(draws: np.ndarray, factor, kind: str, bounds) -> np.ndarray:
         med = np.median(z, axis=0)
         z = med + factor * (z - med)
         return models._backward(z, "logit", (lo, hi))  # keeps the open interval, as the models do
-    if kind in ("rate", "count") and np.all(draws > 0):
+    if kind in ("rate", "count") and (np.all(draws > 0) if positive is None else positive):
         z = np.log(draws)
         med = np.median(z, axis=0)
         return np.exp(med + factor * (z - med))

@@ -47,7 +47,8 @@ region's rank persists.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -63,14 +64,23 @@ WIDEN_FACTOR, MAX_WIDENINGS = 1.5, 3
 
 @dataclass(frozen=True, eq=False)
 class ReferenceClass:
-    """Matched (region, origin year) pairs and their k-year changes on ``scale``."""
+    """Matched (region, origin year) pairs and their k-year changes on ``scale``.
+
+    ``matches`` (region, origin_year, level, recent_growth, change, weight) is
+    the frame of ``columns`` (name -> array), built on first use: most classes
+    only feed draws (the backtest builds tens of thousands), which read the arrays.
+    """
 
     panel_name: str
     k: int
     scale: str
-    matches: pd.DataFrame  # region, origin_year, level, recent_growth, change, weight
+    columns: dict = field(repr=False)  # region, origin_year, level, recent_growth, change, weight -> arrays
     n_regions: int
     rule: str
+
+    @functools.cached_property
+    def matches(self) -> pd.DataFrame:
+        return pd.DataFrame(self.columns)
 
 
 @dataclass(frozen=True, eq=False)
@@ -113,7 +123,11 @@ def _cagr(end, start, years: int):
 
 def recent_growth(series: pd.Series) -> float | None:
     """CAGR into the latest observation from 5, else 4, else 3 years earlier (None if none)."""
-    s = models._check_series(series)
+    return _recent_growth(models._check_series(series))
+
+
+def _recent_growth(s: pd.Series) -> float | None:
+    """`recent_growth` of a series `models._check_series` has already checked."""
     if s.empty:
         return None
     last = s.index[-1]
@@ -152,32 +166,36 @@ def _prepare(panel: pd.DataFrame, exclude_regions, max_origin_year, scale, bound
             "growth": growth, "z": _transform(level, scale, bounds)}
 
 
-def _candidates(prep: dict, k: int) -> pd.DataFrame:
-    """Every (region, t) with a value at t and t + k: level, recent growth, change."""
+def _candidates(prep: dict, k: int) -> dict[str, np.ndarray]:
+    """Every (region, t) with a value at t and t + k: its row in ``prep``, origin year, level, recent growth,
+    change (region-major order, as ``np.nonzero`` gives them)."""
     z, level = prep["z"], prep["level"]
     change = z[:, k:] - z[:, :-k] if k < z.shape[1] else np.empty((len(z), 0))
     width = change.shape[1]  # origin columns 0 .. Y-k-1
     ok = ~np.isnan(change) & (level[:, :width] > 0)
     rows, cols = np.nonzero(ok)
-    return pd.DataFrame({"region": prep["regions"][rows], "origin_year": prep["years"][cols],
-                         "level": level[:, :width][ok], "recent_growth": prep["growth"][:, :width][ok],
-                         "change": change[ok]})
+    return {"row": rows, "origin_year": prep["years"][cols], "level": level[:, :width][ok],
+            "recent_growth": prep["growth"][:, :width][ok], "change": change[ok]}
 
 
-def _classify(prep, *, level, recent_growth, k, scale, panel_name, max_origin_year,
+_MATCH_COLUMNS = ("origin_year", "level", "recent_growth", "change")
+
+
+def _classify(cands: dict, regions: np.ndarray, *, level, recent_growth, k, scale, panel_name, max_origin_year,
               exclude_regions, level_band, growth_band, min_matches) -> ReferenceClass | Skipped:
+    """The class of horizon ``k`` from `_candidates`' arrays (``regions``: the names their ``row`` indexes)."""
     if k < 1:
         raise ValueError(f"k must be >= 1, got {k}")
     if not level > 0:
         return Skipped("reference_class", f"level matching is on log ratios; target level {level} <= 0")
-    cands = _candidates(prep, k)
-    dist = np.abs(np.log(cands["level"].to_numpy() / level))
-    gdist = (np.abs(cands["recent_growth"].to_numpy() - recent_growth)
-             if recent_growth is not None else np.zeros(len(cands)))
+    dist = np.abs(np.log(cands["level"] / level))
+    gdist = (np.abs(cands["recent_growth"] - recent_growth)
+             if recent_growth is not None else np.zeros(len(cands["level"])))
     for widenings in range(MAX_WIDENINGS + 1):
         lb, gb = (b * WIDEN_FACTOR ** widenings for b in (level_band, growth_band))
         ok = (dist <= lb) & (gdist <= gb)  # NaN growth never satisfies <=
-        if ok.sum() >= min_matches:
+        n_ok = int(ok.sum())
+        if n_ok >= min_matches:
             break
     growth_txt = (f"recent growth (CAGR over t-j..t, j = 5 else 4 else 3) within +-{gb:.4g}/yr"
                   f" of {recent_growth:.4g}" if recent_growth is not None
@@ -190,17 +208,71 @@ def _classify(prep, *, level, recent_growth, k, scale, panel_name, max_origin_ye
     if widenings:
         rule += (f"; bands widened x{WIDEN_FACTOR} {widenings} time(s) from level_band"
                  f" {level_band:g}, growth_band {growth_band:g} to reach min_matches {min_matches}")
-    if ok.sum() < min_matches:
-        return Skipped("reference_class", f"only {int(ok.sum())} matches < min_matches {min_matches}"
+    if n_ok < min_matches:
+        return Skipped("reference_class", f"only {n_ok} matches < min_matches {min_matches}"
                        f" after widening {MAX_WIDENINGS} times; rule: {rule}")
-    matches = cands.loc[ok].reset_index(drop=True)
-    per_region = matches.groupby("region")["region"].transform("size")
-    n_regions = int(matches["region"].nunique())
-    matches["weight"] = 1.0 / per_region / n_regions
-    rule += (f"; {len(matches)} matches from {n_regions} regions, each region weighted"
+    rows = cands["row"][ok]
+    _, where, per_region = np.unique(rows, return_inverse=True, return_counts=True)
+    n_regions = len(per_region)
+    names = regions[rows]
+    if not len(names) and len(cands["row"]):  # the dtype a frame of every candidate, cut to none, would keep
+        names = pd.Series(regions[cands["row"]]).iloc[:0].array
+    columns = {"region": names, **{c: cands[c][ok] for c in _MATCH_COLUMNS},
+               "weight": 1.0 / per_region[where] / n_regions}
+    rule += (f"; {n_ok} matches from {n_regions} regions, each region weighted"
              " equally (1/its number of origins)")
-    return ReferenceClass(panel_name=panel_name, k=k, scale=scale, matches=matches,
-                          n_regions=n_regions, rule=rule)
+    return ReferenceClass(panel_name=panel_name, k=k, scale=scale, columns=columns, n_regions=n_regions, rule=rule)
+
+
+@dataclass(frozen=True, eq=False)
+class PreparedPanel:
+    """A panel's region x calendar-year arrays on one scale, prepared once (`prepare_panel`).
+
+    `reference_forecast` takes it in place of the tidy frame when one panel
+    serves many forecasts (the backtest's rolling origins): the exclusion and
+    the as-of cut become a filter on each horizon's candidates -- region not
+    excluded, t + k <= ``max_origin_year`` -- which keeps exactly the
+    candidates, in the same order and with the same values, that preparing
+    the cut frame gives (a region's recent growth at t only looks back from
+    t), so the draws are identical.
+    """
+
+    scale: str
+    bounds: tuple[float, float]
+    prep: dict
+    _by_k: dict = field(default_factory=dict, repr=False)  # k -> the whole panel's candidates
+    _excluded: dict = field(default_factory=dict, repr=False)  # exclude_regions -> their rows
+
+    def candidates(self, k: int, exclude_regions=(), max_origin_year: int | None = None) -> dict[str, np.ndarray]:
+        """`_candidates` of the panel without ``exclude_regions`` and cut at ``max_origin_year``."""
+        full = self._by_k.get(k)
+        if full is None:
+            full = self._by_k[k] = _candidates(self.prep, k)
+        keep = None
+        if len(exclude_regions):
+            out = self._excluded.get(tuple(exclude_regions))
+            if out is None:
+                out = self._excluded[tuple(exclude_regions)] = np.flatnonzero(
+                    pd.Index(self.prep["regions"]).isin(list(exclude_regions)))
+            if len(out):
+                keep = ~np.isin(full["row"], out)
+        if max_origin_year is not None:
+            inside = full["origin_year"] + k <= max_origin_year
+            keep = inside if keep is None else keep & inside
+        return full if keep is None else {name: a[keep] for name, a in full.items()}
+
+
+def prepare_panel(panel: pd.DataFrame, *, kind: str, bounds: tuple[float, float] | None = None) -> PreparedPanel:
+    """The panel prepared once for `reference_forecast` calls of one ``kind`` (and ``bounds``).
+
+    Raises ``ValueError`` for a panel with duplicate (region, year) rows even
+    where a cut would have dropped one of them.
+    """
+    if kind not in _SCALE_OF_KIND:
+        raise ValueError(f"unknown kind {kind!r}; choose from {tuple(_SCALE_OF_KIND)}")
+    bounds = tuple(map(float, bounds)) if bounds is not None else (0.0, 100.0)
+    scale = _SCALE_OF_KIND[kind]
+    return PreparedPanel(scale=scale, bounds=bounds, prep=_prepare(panel, (), None, scale, bounds))
 
 
 def build_reference_class(panel: pd.DataFrame, *, level: float, recent_growth: float | None,
@@ -225,20 +297,27 @@ def build_reference_class(panel: pd.DataFrame, *, level: float, recent_growth: f
         Skipped when fewer than ``min_matches`` origins match after widening.
     """
     prep = _prepare(panel, exclude_regions, max_origin_year, scale, bounds)
-    return _classify(prep, level=level, recent_growth=recent_growth, k=k, scale=scale,
+    return _classify(_candidates(prep, k), prep["regions"], level=level, recent_growth=recent_growth, k=k, scale=scale,
                      panel_name=panel_name, max_origin_year=max_origin_year,
                      exclude_regions=tuple(exclude_regions), level_band=level_band,
                      growth_band=growth_band, min_matches=min_matches)
 
 
-def _weighted_inverse_cdf(changes: np.ndarray, weights: np.ndarray, u: np.ndarray) -> np.ndarray:
+def _weighted_inverse_cdf(changes: np.ndarray, weights: np.ndarray, u: np.ndarray,
+                          u_order: np.ndarray | None = None) -> np.ndarray:
+    """``u_order`` (``np.argsort(u)``, when one ``u`` serves many classes): the same indices, found for the
+    sorted ranks (a search that walks forward) and put back in ``u``'s order."""
     order = np.argsort(changes, kind="stable")
     cum = np.cumsum(weights[order])
-    idx = np.searchsorted(cum / cum[-1], u, side="right")
+    if u_order is None:
+        idx = np.searchsorted(cum / cum[-1], u, side="right")
+    else:
+        idx = np.empty(len(u), dtype=np.intp)
+        idx[u_order] = np.searchsorted(cum / cum[-1], u[u_order], side="right")
     return changes[order][np.minimum(idx, len(changes) - 1)]
 
 
-def reference_forecast(series: pd.Series, horizon_year: int, panel: pd.DataFrame, *, kind: str,
+def reference_forecast(series: pd.Series, horizon_year: int, panel: pd.DataFrame | PreparedPanel, *, kind: str,
                        bounds: tuple[float, float] | None = None, panel_name: str,
                        exclude_regions: tuple[str, ...] = (), max_origin_year: int | None = None,
                        n_draws: int = 10_000, seed: int = 0, level_band: float = 0.35,
@@ -249,6 +328,9 @@ def reference_forecast(series: pd.Series, horizon_year: int, panel: pd.DataFrame
     one reference class per k (see the module docstring for why and how draws
     are coupled across years).  ``level_band``, ``growth_band`` and
     ``min_matches`` go to the class builder unchanged for every horizon.
+    ``panel`` is the tidy frame or the same frame prepared once by
+    `prepare_panel` for this ``kind`` and ``bounds`` (identical draws; faster
+    when one panel serves many forecasts).
 
     Returns
     -------
@@ -256,6 +338,32 @@ def reference_forecast(series: pd.Series, horizon_year: int, panel: pd.DataFrame
         Skipped when the latest value is outside the scale's domain or any
         horizon's class has too few matches (the reason names the horizon).
     """
+    return _reference_forecast(series, horizon_year, panel, kind=kind, bounds=bounds, panel_name=panel_name,
+                               exclude_regions=exclude_regions, max_origin_year=max_origin_year, n_draws=n_draws,
+                               seed=seed, level_band=level_band, growth_band=growth_band, min_matches=min_matches)
+
+
+def longest_reference_forecast(series: pd.Series, horizon_year: int, panel: pd.DataFrame | PreparedPanel, *,
+                               kind: str, bounds: tuple[float, float] | None = None, panel_name: str,
+                               exclude_regions: tuple[str, ...] = (), max_origin_year: int | None = None,
+                               n_draws: int = 10_000, seed: int = 0, level_band: float = 0.35,
+                               growth_band: float = 0.04, min_matches: int = 30) -> ReferenceForecast | Skipped:
+    """`reference_forecast` to the longest horizon up to ``horizon_year`` whose classes all have enough matches.
+
+    A class does not depend on the longest horizon asked for and the draws'
+    ranks do not either (same seed), so this is `reference_forecast` to the
+    year before the first horizon that fails, without building the classes
+    twice.  `Skipped` when even the first horizon fails (or the latest value
+    is outside the scale's domain).
+    """
+    return _reference_forecast(series, horizon_year, panel, kind=kind, bounds=bounds, panel_name=panel_name,
+                               exclude_regions=exclude_regions, max_origin_year=max_origin_year, n_draws=n_draws,
+                               seed=seed, level_band=level_band, growth_band=growth_band, min_matches=min_matches,
+                               longest=True)
+
+
+def _reference_forecast(series, horizon_year, panel, *, kind, bounds, panel_name, exclude_regions, max_origin_year,
+                        n_draws, seed, level_band, growth_band, min_matches, longest: bool = False):
     if kind not in _SCALE_OF_KIND:
         raise ValueError(f"unknown kind {kind!r}; choose from {tuple(_SCALE_OF_KIND)}")
     bounds = tuple(map(float, bounds)) if bounds is not None else (0.0, 100.0)
@@ -269,22 +377,38 @@ def reference_forecast(series: pd.Series, horizon_year: int, panel: pd.DataFrame
     z0 = float(_transform([latest], scale, bounds)[0])
     if np.isnan(z0):
         return Skipped("reference_class", f"latest value {latest} outside the {scale} scale's domain")
-    prep = _prepare(panel, exclude_regions, max_origin_year, scale, bounds)
-    g = recent_growth(s)
+    if isinstance(panel, PreparedPanel):
+        if (panel.scale, panel.bounds) != (scale, bounds):
+            raise ValueError(f"the prepared panel is on the {panel.scale} scale with bounds {panel.bounds}; "
+                             f"this forecast needs {scale} with {bounds}")
+        regions = panel.prep["regions"]
+
+        def candidates(k):
+            return panel.candidates(k, exclude_regions, max_origin_year)
+    else:
+        prep = _prepare(panel, exclude_regions, max_origin_year, scale, bounds)
+        regions = prep["regions"]
+
+        def candidates(k):
+            return _candidates(prep, k)
+    g = _recent_growth(s)
     classes = []
     for k in range(1, horizon_year - last_year + 1):
-        rc = _classify(prep, level=latest, recent_growth=g, k=k, scale=scale, panel_name=panel_name,
+        rc = _classify(candidates(k), regions, level=latest, recent_growth=g, k=k, scale=scale, panel_name=panel_name,
                        max_origin_year=max_origin_year, exclude_regions=tuple(exclude_regions),
                        level_band=level_band, growth_band=growth_band, min_matches=min_matches)
         if isinstance(rc, Skipped):
+            if longest and classes:
+                horizon_year = last_year + len(classes)
+                break
             return Skipped("reference_class", f"horizon k={k}: {rc.reason}", failed_horizon=k)
         classes.append(rc)
     u = np.random.default_rng(seed).random(n_draws)  # one rank per draw, shared by all horizons
-    changes = np.column_stack([_weighted_inverse_cdf(rc.matches["change"].to_numpy(),
-                                                     rc.matches["weight"].to_numpy(), u)
+    u_order = np.argsort(u)
+    changes = np.column_stack([_weighted_inverse_cdf(rc.columns["change"], rc.columns["weight"], u, u_order)
                                for rc in classes])
-    mid = float(_weighted_inverse_cdf(classes[-1].matches["change"].to_numpy(),
-                                      classes[-1].matches["weight"].to_numpy(), np.array([0.5]))[0])
+    mid = float(_weighted_inverse_cdf(classes[-1].columns["change"], classes[-1].columns["weight"],
+                                      np.array([0.5]))[0])
     notes = (f"{scale} changes from {panel_name}, latest {latest:g} ({last_year}), recent growth "
              + (f"{g:.4g}/yr" if g is not None else "unknown")
              + f"; {len(classes)} classes (k=1..{len(classes)}); k={len(classes)}: {classes[-1].rule}")

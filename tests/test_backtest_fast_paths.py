@@ -1,0 +1,331 @@
+"""The backtest's fast paths give what the straightforward code gives, bit for bit, on real panels.
+
+A whole backtest before and after cannot run in a test (about half a minute of
+model fits), so each shortcut is held to the code it replaces, on a real subset:
+
+* reference classes from a panel prepared once (`reference.prepare_panel`: the
+  exclusion and the as-of cut become a filter on each horizon's candidates)
+  against the panel prepared per call, the numpy matching against the
+  pandas matching it replaced (kept here as the oracle), and the longest
+  reachable horizon in one pass against asking again;
+* the rolling origins' quantiles read off one sort (`backtest._sorted_quantiles`)
+  against ``np.quantile``, and a rolling origin's rows against the same rows
+  recomputed with ``np.quantile`` on the unsorted draws;
+* the OLS trend's fit (`models._ols`) against statsmodels' ``OLS``;
+* the series check's shortcut for float series without gaps against the general path;
+* the panels-as-of memo (`backtest._Sources`) against fresh calls, and the listed
+  cases with and without it;
+* tasks run on an executor (largest first) against the same tasks run in order here.
+
+The panels are the real ones (R&D intensity: the provincial and World Bank
+panels), built from ``data/raw`` as every test does.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from taicang_analysis.data import build, io
+from taicang_analysis.evaluation import backtest
+from taicang_analysis.forecast import models, reference
+from taicang_analysis.forecast.models import Skipped
+
+INDICATOR = "rd_intensity"
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return build.build_tables(io.read_raw())
+
+
+@pytest.fixture(scope="module")
+def observations(tables):
+    return tables["observations.csv"]
+
+
+@pytest.fixture(scope="module")
+def ctx(observations):
+    return backtest._rolling_context(observations, INDICATOR, backtest.HORIZONS, backtest.SERIES_WINDOW, 3, 300, 0)
+
+
+def _origins(observations, ctx, every: int):
+    """(panel, region, series up to t, t) of every ``every``-th rolling origin."""
+    out = []
+    for name, region, years in backtest.rolling_tasks(observations):
+        g = ctx.panels[name]
+        g = g[g["region"] == region].sort_values("year")
+        full = pd.Series(g["value"].to_numpy(dtype=float), index=g["year"].to_numpy(dtype=int))
+        out += [(name, region, backtest._window(full, t, ctx.window), t) for t in years]
+    return out[::every]
+
+
+# -- reference classes -----------------------------------------------------------------------
+
+def _old_candidates(prep: dict, k: int) -> pd.DataFrame:
+    """The pandas candidates frame the numpy arrays replaced (the code before the change)."""
+    z, level = prep["z"], prep["level"]
+    change = z[:, k:] - z[:, :-k] if k < z.shape[1] else np.empty((len(z), 0))
+    width = change.shape[1]
+    ok = ~np.isnan(change) & (level[:, :width] > 0)
+    rows, cols = np.nonzero(ok)
+    return pd.DataFrame({"region": prep["regions"][rows], "origin_year": prep["years"][cols],
+                         "level": level[:, :width][ok], "recent_growth": prep["growth"][:, :width][ok],
+                         "change": change[ok]})
+
+
+def _old_matches(panel, *, level, recent_growth, k, scale, exclude_regions=(), max_origin_year=None,
+                 level_band=0.35, growth_band=0.04, min_matches=30, bounds=(0.0, 100.0)):
+    """(matches frame, n_regions) or None, as the pandas matching computed them."""
+    prep = reference._prepare(panel, exclude_regions, max_origin_year, scale, bounds)
+    cands = _old_candidates(prep, k)
+    dist = np.abs(np.log(cands["level"].to_numpy() / level))
+    gdist = (np.abs(cands["recent_growth"].to_numpy() - recent_growth)
+             if recent_growth is not None else np.zeros(len(cands)))
+    for widenings in range(reference.MAX_WIDENINGS + 1):
+        lb, gb = (b * reference.WIDEN_FACTOR ** widenings for b in (level_band, growth_band))
+        ok = (dist <= lb) & (gdist <= gb)
+        if ok.sum() >= min_matches:
+            break
+    if ok.sum() < min_matches:
+        return None
+    matches = cands.loc[ok].reset_index(drop=True)
+    per_region = matches.groupby("region")["region"].transform("size")
+    n_regions = int(matches["region"].nunique())
+    matches["weight"] = 1.0 / per_region / n_regions
+    return matches, n_regions
+
+
+def test_numpy_matching_equals_the_pandas_matching_it_replaced(ctx, observations):
+    checked = 0
+    for name, region, series, t in _origins(observations, ctx, 23):
+        panel = ctx.panels[name]
+        level, growth = float(series.iloc[-1]), reference.recent_growth(series)
+        for k in (1, 4, 9):
+            for cut, excl in ((t, (region,)), (None, ())):
+                args = dict(level=level, recent_growth=growth, k=k, scale="logit", exclude_regions=excl,
+                            max_origin_year=cut)
+                old = _old_matches(panel, **args)
+                new = reference.build_reference_class(panel, panel_name=name, **args)
+                if old is None:
+                    assert isinstance(new, Skipped)
+                    continue
+                pd.testing.assert_frame_equal(new.matches, old[0], check_exact=True)
+                assert new.n_regions == old[1]
+                checked += 1
+    assert checked >= 20
+
+
+def test_prepared_panel_gives_the_same_forecasts_as_the_frame(ctx, observations):
+    """Draws, classes, notes and the reasons of the skipped ones: identical, region excluded and panel cut at t."""
+    seen = {"forecast": 0, "skipped": 0}
+    for name, region, series, t in _origins(observations, ctx, 9):
+        for other in sorted(ctx.panels):
+            for h in (10, 3):
+                args = dict(kind=ctx.kind, bounds=ctx.bounds, panel_name=other, exclude_regions=(region,),
+                            max_origin_year=t, n_draws=300, seed=5)
+                slow = reference.reference_forecast(series, t + h, ctx.panels[other], **args)
+                fast = reference.reference_forecast(series, t + h, ctx.prepared[other], **args)
+                assert type(slow) is type(fast)
+                if isinstance(slow, Skipped):
+                    assert slow == fast
+                    seen["skipped"] += 1
+                    continue
+                assert np.array_equal(slow.draws, fast.draws) and slow.years == fast.years
+                assert slow.growth == fast.growth and slow.notes == fast.notes
+                for a, b in zip(slow.classes, fast.classes, strict=True):
+                    assert (a.k, a.rule, a.n_regions) == (b.k, b.rule, b.n_regions)
+                    pd.testing.assert_frame_equal(a.matches, b.matches, check_exact=True)
+                seen["forecast"] += 1
+    assert seen["forecast"] >= 20 and seen["skipped"] >= 1  # both outcomes exercised
+
+
+def _retry_longest(series, t, max_h, panel, **args):
+    """The loop `longest_reference_forecast` replaced: ask again for the horizon before the first that failed."""
+    h = max_h
+    while h >= 1:
+        ref = reference.reference_forecast(series, t + h, panel, **args)
+        if not isinstance(ref, Skipped):
+            return ref
+        h = min(h - 1, ref.failed_horizon - 1) if ref.failed_horizon is not None else 0
+    return None
+
+
+def test_longest_reference_forecast_equals_asking_again(ctx, observations):
+    reached = set()
+    for name, region, series, t in _origins(observations, ctx, 7):
+        for other in sorted(ctx.panels):
+            args = dict(kind=ctx.kind, bounds=ctx.bounds, panel_name=other, exclude_regions=(region,),
+                        max_origin_year=t, n_draws=300, seed=2)
+            slow = _retry_longest(series, t, 10, ctx.panels[other], **args)
+            fast = reference.longest_reference_forecast(series, t + 10, ctx.prepared[other], **args)
+            if slow is None:
+                assert isinstance(fast, Skipped)
+                reached.add(0)
+                continue
+            assert np.array_equal(slow.draws, fast.draws) and slow.years == fast.years
+            assert (slow.growth, slow.notes) == (fast.growth, fast.notes)
+            reached.add(len(fast.years))
+    assert 0 in reached and 10 in reached and len(reached) >= 4  # short reaches and full ones were exercised
+
+
+def test_prepared_panel_refuses_another_scale(ctx):
+    series = pd.Series([1.0, 1.1, 1.2], index=[2010, 2011, 2012])
+    with pytest.raises(ValueError, match="scale"):
+        reference.reference_forecast(series, 2015, ctx.prepared["world"], kind="rate", panel_name="world")
+
+
+# -- rolling origins' quantiles -------------------------------------------------------------------
+
+def test_sorted_quantiles_equal_numpy_quantile():
+    rng = np.random.default_rng(3)
+    for i in range(400):
+        n = 2000 if i % 4 == 0 else int(rng.integers(1, 40))
+        x = rng.standard_normal((n, int(rng.integers(1, 6))))
+        if i % 5 == 0:
+            x = np.round(x, 1)  # ties
+        if i % 7 == 0:
+            x[rng.integers(0, n)] = np.inf
+        if i % 9 == 0:
+            x[rng.integers(0, n)] = -np.inf
+        if i % 11 == 0:
+            x[rng.integers(0, n), 0] = np.nan
+        q = backtest._QUANTILES if i % 2 else tuple(rng.random(3))
+        with np.errstate(invalid="ignore"):
+            expected = np.quantile(x, q, axis=0)
+            got = backtest._sorted_quantiles(np.sort(x, axis=0), q)
+        assert np.array_equal(expected, got, equal_nan=True), i
+
+
+def _old_member_stats(draws, outcomes, kind, bounds, log_ok):
+    """What `_member_rows` computed with ``np.quantile`` on the unsorted draws."""
+    q = np.quantile(draws, backtest._QUANTILES, axis=0)
+    zq = np.quantile(backtest._z(draws, kind, bounds, log_ok), backtest._QUANTILES, axis=0)
+    return q, zq, np.mean(draws <= outcomes, axis=0)
+
+
+def test_rolling_rows_equal_the_unsorted_computation(ctx, observations):
+    checked = 0
+    for name, region, series, t in _origins(observations, ctx, 40):
+        g = ctx.panels[name]
+        g = g[g["region"] == region].sort_values("year")
+        full = pd.Series(g["value"].to_numpy(dtype=float), index=g["year"].to_numpy(dtype=int))
+        rows = pd.DataFrame(backtest._rolling_origin(ctx, name, region, full, t))
+        forecasts = models.fit_all(series, t + max(ctx.horizons), kind=ctx.kind, bounds=ctx.bounds,
+                                   n_draws=ctx.n_draws, seed=backtest._origin_seed(ctx.seed, name, region, t))
+        for f in forecasts:
+            if not isinstance(f, models.Forecast):
+                continue
+            mine = rows[rows["member"] == f.model].sort_values("horizon")
+            hs = mine["horizon"].tolist()
+            draws = f.draws[:, [f.years.index(t + h) for h in hs]]
+            out = mine["outcome"].to_numpy()
+            q, zq, pit = _old_member_stats(draws, out, ctx.kind, ctx.bounds, bool(np.all(f.draws > 0)))
+            for j, col in enumerate(("lower95", "lower80", "median", "upper80", "upper95")):
+                assert np.array_equal(mine[col].to_numpy(), q[j]), col
+            for j, col in enumerate(("z_lower95", "z_lower80", "z_median", "z_upper80", "z_upper95")):
+                assert np.array_equal(mine[col].to_numpy(), zq[j]), col
+            assert np.array_equal(mine["pit"].to_numpy(), pit)
+            checked += 1
+    assert checked >= 10
+
+
+# -- models ---------------------------------------------------------------------------------------
+
+def test_ols_equals_statsmodels():
+    from statsmodels.regression.linear_model import OLS
+    from statsmodels.tools.tools import add_constant
+
+    rng = np.random.default_rng(11)
+    for i in range(300):
+        n = int(rng.integers(3, 16))
+        years = np.sort(rng.choice(np.arange(1990, 2030), n, replace=False))
+        z = rng.standard_normal(n) * rng.random() * 3 + 5 * rng.standard_normal()
+        if i % 7 == 0:
+            z = 0.1 * (years - years[0]) + 1.0  # on a line: residual variance ~ 0
+        centre = float(np.mean(years))
+        expected = OLS(z, add_constant(years - centre)).fit()
+        got = models._ols(z, np.column_stack([np.ones(n), years - centre]))
+        assert np.array_equal(expected.params, got.params)
+        assert np.array_equal(expected.normalized_cov_params, got.normalized_cov_params)
+        assert expected.df_resid == got.df_resid and expected.scale == got.scale
+        assert np.array_equal(expected.bse, got.bse, equal_nan=True)
+
+
+@pytest.mark.parametrize("series", [
+    pd.Series([1.0, 2.0, 3.5], index=[2010, 2012, 2013], name="x"),
+    pd.Series([1.0, np.nan, 3.5], index=[2010, 2012, 2013]),
+    pd.Series([1, 2, 3], index=[2010, 2011, 2012]),
+    pd.Series([], dtype=float),
+])
+def test_series_check_shortcut_equals_the_general_path(series):
+    general = pd.Series(series, dtype=float).dropna()
+    pd.testing.assert_series_equal(models._check_series(series), general)
+
+
+# -- the cases' inputs ----------------------------------------------------------------------------
+
+def test_sources_memo_answers_as_fresh_calls(observations, tables):
+    known = backtest._Sources(observations)
+    for as_of in ("2004-12-31", "2012-12-31", "2016-12-31", "2012-12-31"):
+        for indicator in (INDICATOR, "invention_patents_per_10k", "tech_market_turnover_seller"):
+            fresh = backtest.panels_as_of(observations, indicator, as_of)
+            memo = backtest.panels_as_of(observations, indicator, as_of, _known=known)
+            assert fresh.keys() == memo.keys()
+            for name in fresh:
+                pd.testing.assert_frame_equal(fresh[name], memo[name], check_exact=True)
+    cases = backtest.past_plan_cases(observations, tables["targets.csv"])
+    pd.testing.assert_frame_equal(cases, backtest.past_plan_cases(observations, tables["targets.csv"],
+                                                                  _known=known), check_exact=True)
+    scored = cases[cases["status"] == "scored"]
+    for i in scored.index[::4]:
+        fresh = backtest.prepare_case(observations, scored.loc[i])
+        memo = backtest.prepare_case(observations, scored.loc[i], _known=known)
+        pd.testing.assert_series_equal(fresh["series"], memo["series"], check_exact=True)
+        for name in fresh["panels"]:
+            pd.testing.assert_frame_equal(fresh["panels"][name], memo["panels"][name], check_exact=True)
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+def test_tasks_on_an_executor_come_back_in_task_order():
+    tasks = [(x,) for x in range(12)]
+    sizes = [x % 5 for x in range(12)]  # submitted largest first, results still in task order
+    here = backtest._run_tasks(_square, tasks, executor=None, progress=None, sizes=sizes)
+    done = []
+    with ThreadPoolExecutor(2) as executor:
+        there = backtest._run_tasks(_square, tasks, executor=executor, progress=done.append, sizes=sizes)
+    assert here == there == [x * x for x in range(12)]
+    assert sorted(done) == sorted(sizes)
+
+
+def test_fit_cells_with_shared_masks_equal_fresh_calls():
+    """The leave-region-out folds share each pool type's and horizon band's rows; every fold's factors unchanged."""
+    rng = np.random.default_rng(4)
+    n = 3000
+    r = np.exp(rng.standard_normal(n) * 0.4)
+    types = rng.choice(["with_reference", "own_models_only"], n, p=[0.8, 0.2]).astype(object)
+    horizons = rng.integers(1, 11, n)
+    groups = rng.integers(0, 25, n)
+    cells = sorted(set(zip(types.tolist(), horizons.tolist())))
+    masks: dict = {}
+    for g in range(25):
+        use = groups != g
+        assert (backtest._fit_cells(r, types, horizons, use, 0.8, cells, 40, masks)
+                == backtest._fit_cells(r, types, horizons, use, 0.8, cells, 40))
+    assert masks  # the masks were shared
+
+
+def test_inverse_cdf_with_sorted_ranks_equals_the_plain_search():
+    rng = np.random.default_rng(8)
+    for n in (1, 2, 7, 300):
+        changes = np.round(rng.standard_normal(n), 2)  # ties
+        weights = rng.random(n)
+        u = np.concatenate([rng.random(500), [0.0, 1.0 - 1e-16]])
+        assert np.array_equal(reference._weighted_inverse_cdf(changes, weights, u),
+                              reference._weighted_inverse_cdf(changes, weights, u, np.argsort(u)))

@@ -97,6 +97,7 @@ from ..assessment.assess import Assessment, Pool, TargetSpec
 from ..data import build, registry, vintages
 from ..data import panels as panel_data
 from ..forecast import models, pooling, reference
+from ..forecast.outside_view import smoothed_probability
 from . import scoring
 
 TAICANG = "Taicang"
@@ -601,7 +602,7 @@ def _calibrated_record(rec: dict, pooled: dict | None, spread: float | _assess.C
     values = values[:, 0]
     tail = (1 - level) / 2
     lo, hi = np.quantile(values, [tail, 1 - tail])
-    rec.update(probability_calibrated=float(np.mean(pooled["target"].met(values, pooled["direction"]))),
+    rec.update(probability_calibrated=smoothed_probability(pooled["target"].met(values, pooled["direction"])),
                lower_calibrated=float(lo), upper_calibrated=float(hi))
     return rec
 

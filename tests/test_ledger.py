@@ -129,3 +129,11 @@ def test_series_for_takes_the_most_recent_source():
     own_only = obs[obs["collection"] == "observations"]
     series, source = ledger._series_for(own_only, "P", "rd_intensity")
     assert source == "observations" and list(series.index) == [2014, 2015]
+
+
+def test_a_changed_engine_is_a_new_entry_and_the_same_one_is_not():
+    series = pd.Series([1.0, 1.2], index=[2019, 2020])
+    t = pd.Series({"region": "A", "indicator": "rd_intensity", "comparator": "ge", "target": 2.0,
+                   "target_year": 2025, "tolerance": ""})
+    h = [ledger.inputs_hash(series, t, {}, None, 100, 0, engine) for engine in ("e1", "e1", "e2")]
+    assert h[0] == h[1] and h[0] != h[2]

@@ -6,7 +6,7 @@ is after the latest year any collection publishes for its indicator), the
 probability the engine gives today, with the date, the code version and a hash
 of everything the probability was computed from.  The file is append-only:
 an entry is never changed, and recording again on the same inputs (same target,
-method and inputs hash) writes nothing.  `score` reads each entry's outcome as
+method and inputs hash, which covers the engine's source) writes nothing.  `score` reads each entry's outcome as
 soon as it appears among the observations and scores it (Brier, log score).
 
 Pure functions (`open_targets`, `entries`, `new_rows`, `score`) do the work;
@@ -66,9 +66,12 @@ def _series_for(observations: pd.DataFrame, region: str, indicator: str) -> tupl
 
 
 def inputs_hash(series: pd.Series, target_row: pd.Series, panels: dict, calibration: Calibration | None,
-                n_draws: int, seed: int) -> str:
-    """SHA-256 (16 hex digits) of the series, the target, the panels, the calibration and the draw settings."""
+                n_draws: int, seed: int, engine: str = "") -> str:
+    """SHA-256 (16 hex digits) of the series, the target, the panels, the calibration, the draw settings
+    and ``engine`` (`backtest.code_digest`: the source of the code that computes the probability), so a
+    changed engine records its own forecast while a re-run of the same one writes nothing."""
     h = hashlib.sha256()
+    h.update(engine.encode())
     h.update(json.dumps({"series": [[int(y), float(v)] for y, v in series.items()],
                          "target": [str(target_row["region"]), str(target_row["indicator"]),
                                     str(target_row["comparator"]), float(target_row["target"]),
@@ -135,6 +138,7 @@ def entries(observations: pd.DataFrame, targets: pd.DataFrame, *, recorded: str,
     """Candidate ledger rows: per open target, the pool's probability (method ``pool``) and the outside
     view's (method ``outside_view``), each where it can be computed today."""
     rows = []
+    engine = backtest.code_digest()
     for _, t in open_targets(observations, targets).iterrows():
         try:
             ind = registry.get(t["indicator"])
@@ -156,14 +160,16 @@ def entries(observations: pd.DataFrame, targets: pd.DataFrame, *, recorded: str,
                   "target": float(t["target"]), "target_year": int(t["target_year"]), "source": source,
                   "latest_year": int(series.index[-1]), "latest_value": float(series.iloc[-1])}
         if a.probability is not None:
-            rows.append({**common, "inputs_hash": inputs_hash(series, t, panels, calibration, n_draws, seed),
+            rows.append({**common,
+                         "inputs_hash": inputs_hash(series, t, panels, calibration, n_draws, seed, engine),
                          "method": METHOD, "probability": float(a.probability),
                          "median": float(a.projection["median"]), "lower80": float(a.projection["lower"]),
                          "upper80": float(a.projection["upper"])})
         v2 = _outside_view_row(observations, t, ind, series, n_draws, seed)
         if v2 is not None:
             fields, ov_panels = v2
-            rows.append({**common, **fields, "inputs_hash": inputs_hash(series, t, ov_panels, None, n_draws, seed)})
+            rows.append({**common, **fields,
+                         "inputs_hash": inputs_hash(series, t, ov_panels, None, n_draws, seed, engine)})
     return pd.DataFrame(rows, columns=list(LEDGER_COLUMNS))
 
 

@@ -137,3 +137,39 @@ def test_a_changed_engine_is_a_new_entry_and_the_same_one_is_not():
                    "target_year": 2025, "tolerance": ""})
     h = [ledger.inputs_hash(series, t, {}, None, 100, 0, engine) for engine in ("e1", "e1", "e2")]
     assert h[0] == h[1] and h[0] != h[2]
+
+
+def _scored_world(n, p_pool, p_ov, seed=0, recorded="2026-12-02"):
+    """A scored ledger of ``n`` targets: outcomes drawn with probability 0.5; each method's P(met) is
+    ``p`` when the target was met and ``1 - p`` when it was missed (p > 0.5: a skilled method)."""
+    rng = np.random.default_rng(seed)
+    met = (rng.random(n) < 0.5).astype(float)
+    rows = []
+    for i, y in enumerate(met):
+        for method, p in (("pool", p_pool), ("outside_view", p_ov)):
+            rows.append({"recorded": recorded, "case_id": f"c{i}", "method": method,
+                         "target_year": 2025 + i % 3, "probability": p if y else 1 - p, "met": y})
+    return pd.DataFrame(rows)
+
+
+def test_the_ledger_decides_only_with_enough_outcomes_and_only_on_a_clear_difference():
+    assert ledger.decision(_scored_world(20, 0.6, 0.9))["decision"] == "not_yet"
+    better_ov = ledger.decision(_scored_world(60, 0.6, 0.9))
+    assert better_ov["decision"] == "adopt_outside_view" and better_ov["low"] > 0
+    # log(1/0.6) - log(1/0.9) per case, whatever the outcome
+    assert better_ov["difference"] == pytest.approx(np.log(0.9 / 0.6))
+    assert ledger.decision(_scored_world(60, 0.9, 0.6))["decision"] == "keep_pool"
+    assert ledger.decision(_scored_world(60, 0.7, 0.7))["decision"] == "keep_pool"  # a tie keeps the pool
+
+
+def test_the_ledger_test_uses_the_earliest_entry_from_the_start_date_on():
+    world = _scored_world(40, 0.6, 0.6)
+    early = world.assign(recorded="2026-12-01", probability=0.99)  # before the test's start: ignored
+    later = world.assign(recorded="2027-03-01")
+    later.loc[later["method"] == "outside_view", "probability"] = later["met"] * 0.98 + 0.01  # a hindsight re-forecast
+    got = ledger.test_entries(pd.concat([early, world, later], ignore_index=True))
+    assert len(got) == 80 and set(got["recorded"]) == {"2026-12-02"}
+    assert ledger.decision(pd.concat([early, world, later], ignore_index=True))["decision"] == "keep_pool"
+    scores = ledger.method_scores(world).set_index("method")
+    assert scores.loc["pool", "n"] == 40 and scores.loc["pool", "brier"] == pytest.approx(0.16)
+    assert scores.loc["pool", "expected"] == pytest.approx(world[world.method == "pool"]["probability"].sum())

@@ -205,6 +205,63 @@ def score(ledger: pd.DataFrame, observations: pd.DataFrame, targets: pd.DataFram
     return out
 
 
+# -- the ledger's own test (docs/preregistration.md, section 10), written before any outcome exists ---
+
+TEST_FROM = "2026-12-02"  # entries recorded from this date on: the first with section 10's engine
+MIN_PAIRS = 30  # scored targets with both methods before the ledger may decide
+
+
+def test_entries(scored: pd.DataFrame) -> pd.DataFrame:
+    """The entries section 10 scores: recorded on or after `TEST_FROM` with a published outcome, the
+    earliest per target and method (a later engine's re-forecast of the same target is not a new case)."""
+    rows = scored[(scored["recorded"].astype(str) >= TEST_FROM) & scored["met"].notna()]
+    rows = rows.sort_values(["recorded"], kind="stable")
+    return rows.drop_duplicates(["case_id", "method"], keep="first").reset_index(drop=True)
+
+
+def method_scores(scored: pd.DataFrame) -> pd.DataFrame:
+    """Per method: scored entries, targets met, mean Brier and log score with their cohort-bootstrap
+    intervals (cohort: the target year, whose shocks hit every target of that year), and expected
+    against observed successes with the method's own 90 % range."""
+    rows = []
+    for method, g in test_entries(scored).groupby("method", sort=True):
+        p, y = g["probability"].to_numpy(float), g["met"].to_numpy(float)
+        cohorts = g["target_year"].astype(str).to_numpy()
+        brier = scoring.cohort_bootstrap((p - y) ** 2, cohorts)
+        log = scoring.cohort_bootstrap(scoring.log_contributions(p, y), cohorts)
+        exp = scoring.expected_successes(p)
+        rows.append({"method": method, "n": len(g), "met": int(y.sum()), "brier": brier.point,
+                     "brier_low": brier.low, "brier_high": brier.high, "log_score": log.point,
+                     "log_low": log.low, "log_high": log.high, "expected": exp.point,
+                     "expected_low": exp.low, "expected_high": exp.high})
+    return pd.DataFrame(rows)
+
+
+def decision(scored: pd.DataFrame) -> dict:
+    """Section 10's rule on the ledger: with at least `MIN_PAIRS` targets scored under both methods,
+    the outside view replaces the pool iff the mean of (pool − outside view) log score is > 0 with a
+    cohort-bootstrap 95 % interval above 0; else the pool stays.  Fewer pairs: no decision yet."""
+    rows = test_entries(scored)
+    wide = rows.pivot_table(index=["case_id", "target_year"], columns="method", values="probability",
+                            aggfunc="first")
+    met = rows.drop_duplicates("case_id").set_index("case_id")["met"]
+    if {METHOD, METHOD_OUTSIDE_VIEW} <= set(wide.columns):
+        both = wide.dropna(subset=[METHOD, METHOD_OUTSIDE_VIEW])
+    else:
+        both = wide.iloc[:0]
+    n = len(both)
+    if n < MIN_PAIRS:
+        return {"n_pairs": n, "needed": MIN_PAIRS, "decision": "not_yet",
+                "difference": None, "low": None, "high": None}
+    y = met.reindex(both.index.get_level_values("case_id")).to_numpy(float)
+    pool = scoring.log_contributions(both[METHOD].to_numpy(float), y)
+    other = scoring.log_contributions(both[METHOD_OUTSIDE_VIEW].to_numpy(float), y)
+    est = scoring.cohort_bootstrap_difference(pool, other, both.index.get_level_values("target_year").astype(str))
+    adopt = est.point > 0 and est.low > 0
+    return {"n_pairs": n, "needed": MIN_PAIRS, "decision": "adopt_outside_view" if adopt else "keep_pool",
+            "difference": est.point, "low": est.low, "high": est.high}
+
+
 # -- the disk edge ---------------------------------------------------------------------------------
 
 def read_ledger(path: Path) -> pd.DataFrame:
@@ -275,6 +332,14 @@ def main(argv=None) -> int:
             scored = score(read_ledger(args.ledger), observations, targets)
             print(scored[["recorded", "region", "indicator", "target", "target_year", "method", "probability", "outcome",
                           "met", "brier"]].to_string(index=False))
+            scores = method_scores(scored)
+            print(f"\nsection 10's test (entries recorded from {TEST_FROM}, earliest per target and method):")
+            print(scores.round(3).to_string(index=False) if len(scores) else "  no outcome published yet")
+            d = decision(scored)
+            print(f"decision: {d['decision']} ({d['n_pairs']} target(s) scored under both methods; "
+                  f"{d['needed']} needed)" + ("" if d["difference"] is None else
+                                              f"; pool - outside view log score {d['difference']:+.3f} "
+                                              f"[{d['low']:+.3f}, {d['high']:+.3f}]"))
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -111,22 +111,34 @@ def run_outside_view(series: pd.Series, target, *, indicator: str | None, kind: 
     if panel is None or panel.empty:
         return OutsideViewResult(indicator, view, False,
                                  f"the analogue {view.collection}/{view.panel_indicator} has no value known at the as-of")
-    fit = ov.fit_regime(panel, kind=kind, regime=REGIME, bounds=bounds, level_effect=view.fair_for == "level")
+    got = project(s, target, kind=kind, direction=direction, bounds=bounds, panel=panel, regime=REGIME,
+                  level_effect=view.fair_for == "level", horizon_year=horizon_year, n_draws=n_draws, seed=seed,
+                  level=level)
+    if isinstance(got, models.Skipped):
+        return OutsideViewResult(indicator, view, False, got.reason, peers=view.peers)
+    fc, fit, p, projection = got
+    return OutsideViewResult(indicator, view, True, f"{fc.model}: {fc.notes}", probability=p, projection=projection,
+                             forecast=fc, fit=fit, peers=view.peers)
+
+
+def project(series: pd.Series, target, *, kind: str, direction: str, bounds, panel: pd.DataFrame, regime: str,
+            level_effect: bool, horizon_year: int, n_draws: int = 10_000, seed: int = 0, level: float = 0.8):
+    """Fit the regime on ``panel`` and project ``series`` (non-empty, its last year before the target's):
+    (forecast, fit, P(met) as (k + 0.5)/(N + 1), target-year projection), or `models.Skipped` saying why not.
+    The one computation behind the assessment's outside view and the ledger's."""
+    fit = ov.fit_regime(panel, kind=kind, regime=regime, bounds=bounds, level_effect=level_effect)
     if isinstance(fit, models.Skipped):
-        return OutsideViewResult(indicator, view, False, f"the class cannot be estimated: {fit.reason}",
-                                 peers=view.peers)
-    fc = ov.outside_view_forecast(s, max(horizon_year, target.year), kind=kind, regime=REGIME, bounds=bounds,
+        return models.Skipped(fit.model, f"the class cannot be estimated: {fit.reason}")
+    fc = ov.outside_view_forecast(series, max(horizon_year, target.year), kind=kind, regime=regime, bounds=bounds,
                                   fit=fit, n_draws=n_draws, seed=seed)
     if isinstance(fc, models.Skipped):
-        return OutsideViewResult(indicator, view, False, fc.reason, fit=fit)
-    col = fc.years.index(target.year)
-    values = fc.draws[:, col]
+        return fc
+    values = fc.draws[:, fc.years.index(target.year)]
     p = ov.smoothed_probability(target.met(values, direction))
     tail = (1 - level) / 2
     lo, med, hi = np.quantile(values, [tail, 0.5, 1 - tail])
     projection = {"year": target.year, "median": float(med), "lower": float(lo), "upper": float(hi), "level": level}
-    return OutsideViewResult(indicator, view, True, f"{fc.model}: {fc.notes}", probability=p, projection=projection,
-                             forecast=fc, fit=fit, peers=view.peers)
+    return fc, fit, p, projection
 
 
 def with_outside_view(assessment, result: OutsideViewResult):

@@ -27,7 +27,6 @@ from ..assessment import outside, plans
 from ..assessment.assess import Calibration, Pool, assess
 from ..data import io, regions, registry, vintages
 from ..forecast import models
-from ..forecast import outside_view as ov
 from ..forecast.outside_views import OUTSIDE_VIEWS
 from . import backtest, scoring
 
@@ -115,21 +114,15 @@ def _outside_view_row(observations: pd.DataFrame, t: pd.Series, ind, series: pd.
     panel, regime, level_effect = outside_view_panel(observations, t["region"], ind.id)
     if panel.empty or int(t["target_year"]) <= int(series.index[-1]):
         return None
-    kind = plans.model_kind(ind)
-    bounds = ind.bounds if ind.is_share else None
-    fit = ov.fit_regime(panel, kind=kind, regime=regime, bounds=bounds, level_effect=level_effect)
-    if isinstance(fit, models.Skipped):
+    got = outside.project(series, plans.target_spec(t), kind=plans.model_kind(ind),
+                          direction=ind.direction if ind.direction != "none" else "up",
+                          bounds=ind.bounds if ind.is_share else None, panel=panel, regime=regime,
+                          level_effect=level_effect, horizon_year=int(t["target_year"]), n_draws=n_draws, seed=seed)
+    if isinstance(got, models.Skipped):
         return None
-    fc = ov.outside_view_forecast(series, int(t["target_year"]), kind=kind, regime=regime, bounds=bounds, fit=fit,
-                                  n_draws=n_draws, seed=seed)
-    if isinstance(fc, models.Skipped):
-        return None
-    values = fc.draws[:, fc.years.index(int(t["target_year"]))]
-    direction = ind.direction if ind.direction != "none" else "up"
-    p = ov.smoothed_probability(plans.target_spec(t).met(values, direction))
-    lo, med, hi = np.quantile(values, [0.1, 0.5, 0.9])
-    fields = {"method": METHOD_OUTSIDE_VIEW, "probability": float(p), "median": float(med),
-              "lower80": float(lo), "upper80": float(hi)}
+    _, _, p, proj = got
+    fields = {"method": METHOD_OUTSIDE_VIEW, "probability": float(p), "median": proj["median"],
+              "lower80": proj["lower"], "upper80": proj["upper"]}
     return fields, {f"{regime}:{int(level_effect)}": panel}
 
 

@@ -19,7 +19,7 @@ import pytest
 from taicang_analysis.evaluation import backtest
 from taicang_analysis.data import io
 from taicang_analysis.evaluation import scoring
-from taicang_analysis.assessment.assess import ALL, POOL_TYPES, Calibration, Pool, TargetSpec, assess
+from taicang_analysis.assessment.assess import ALL, POOL_TYPES, Calibration, CalibrationCell, Pool, TargetSpec, assess
 
 COLUMNS = ["collection", "region", "aggregate", "indicator", "year", "value", "unit", "qualifier", "status", "value_printed",
            "unit_printed", "derivation", "publisher", "document", "url", "published", "published_basis", "quote",
@@ -209,20 +209,30 @@ def test_world_case_uses_reference_class_without_aggregates(world, cases):
             assert "World" not in set(cls.matches["region"])
 
 
-@pytest.mark.parametrize("spread", [1.4, Calibration.from_factors(
-    {("with_reference", 5): 1.3, ("with_reference", 7): 1.9, ("own_models_only", ALL): 0.7}, overall=1.1)])
+_DEFAULT_CELLS = Calibration.from_factors(
+    {("with_reference", 5): 1.3, ("with_reference", 7): 1.9, ("own_models_only", ALL): 0.7}, overall=1.1)
+# the same default cells, and the case's own indicator's cells (factor 1.6 at h=7): those must win
+_BY_INDICATOR = Calibration(_DEFAULT_CELLS.cells + (
+    CalibrationCell("with_reference", 7, 1.6, indicator="rd_intensity"),
+    CalibrationCell(ALL, None, 1.2, indicator="rd_intensity"),
+    CalibrationCell("with_reference", 7, 3.0, indicator="invention_patents_per_10k")))
+
+
+@pytest.mark.parametrize("spread", [1.4, _DEFAULT_CELLS, _BY_INDICATOR])
 def test_calibrated_probability_is_assess_with_that_spread(world, cases, spread):
     case = cases.loc["t:w03"]  # with_reference, horizon 7 (latest 2003 -> 2010): factor 1.9
     run = backtest.assess_case(world, case, spread=spread, n_draws=N_DRAWS)
     prep = backtest.prepare_case(world, case)
     direct = assess(prep["series"], prep["target"], kind=prep["kind"], direction=prep["direction"],
                     bounds=prep["bounds"], as_of=prep["as_of"], panels=prep["panels"],
-                    exclude_regions=(prep["region"],), pool=Pool(spread=spread), n_draws=N_DRAWS)
+                    exclude_regions=(prep["region"],), pool=Pool(spread=spread), n_draws=N_DRAWS,
+                    indicator=prep["indicator"])
+    assert prep["indicator"] == "rd_intensity"
     assert run.record["probability_calibrated"] == direct.probability
     assert (run.record["lower_calibrated"], run.record["upper_calibrated"]) == (
         direct.projection["lower"], direct.projection["upper"])
     assert run.record["pool_type"] == "with_reference" and case["horizon"] == 7
-    assert run.record["spread"] == (1.4 if isinstance(spread, float) else 1.9)
+    assert run.record["spread"] == {1.4: 1.4}.get(spread, 1.6 if spread is _BY_INDICATOR else 1.9)
     assert run.record["probability"] == backtest.assess_case(world, case, n_draws=N_DRAWS).record["probability"]
 
 

@@ -130,7 +130,9 @@ def test_round_trip_through_the_csv_the_cli_stores():
                        CalibrationCell("own_models_only", None, 1.67),
                        CalibrationCell("with_reference", 10, 0.84, n=12)))
     frame = cal.to_frame()
-    assert list(frame.columns[:6]) == ["pool_type", "horizon", "factor", "n", "coverage_before", "coverage_cv"]
+    assert list(frame.columns[:7]) == ["indicator", "pool_type", "horizon", "factor", "n", "coverage_before",
+                                       "coverage_cv"]
+    assert set(frame["indicator"]) == {ALL}
     assert Calibration.from_frame(frame) == cal
     # as data/processed reads it: every column text-or-number, blanks kept as ""
     text = frame_to_csv_bytes(frame).decode()

@@ -38,7 +38,7 @@ import pandas as pd
 
 from ..forecast import models, reference
 from ..forecast.outside_view import smoothed_probability
-from ..forecast.pooling import (ALL, POOL_MODELS_BY_KIND, CALIBRATION_COLUMNS, POOL_TYPES, Calibration, CalibrationCell, Pool,  # noqa: F401
+from ..forecast.pooling import (ALL, POOL_MODELS_BY_KIND, CALIBRATION_COLUMNS, POOL_TYPES, Calibration, CalibrationCell, Pool, calibration_cells_of, calibration_for,  # noqa: F401
                                pool_draws, pool_type_from_counts, pool_type_of, pool_weights, spread_factors, widen)
 from ..methods import progress as methods
 
@@ -394,6 +394,8 @@ def assess(series: pd.Series, target: TargetSpec, *, kind: str, direction: str =
         raise ValueError(f"level must be in (0, 1); got {level}")
     if bounds is None and kind == "share":
         bounds = (0.0, 100.0)
+    cells = calibration_cells_of(pool.spread, indicator) if isinstance(pool.spread, Calibration) else None
+    pool = replace(pool, spread=calibration_for(pool.spread, indicator))  # this indicator's spread factors
     obs = _clean(series)
     as_of_year = _as_of_year(as_of)
     if as_of_year is not None and obs.size and obs.index[-1] > as_of_year:
@@ -436,6 +438,7 @@ def assess(series: pd.Series, target: TargetSpec, *, kind: str, direction: str =
         common = min((m.years for m, _ in members), key=len)
         factors = spread_factors(pool.spread, names, common, latest_year, pool_type=ptype)
         spread_info = {"pool_type": ptype, "calibrated": isinstance(pool.spread, Calibration),
+                       "calibration_cells": cells,
                        "factors": {str(y): float(f) for y, f in zip(common, factors, strict=True)},
                        "note": "factor widening the pooled draws around their median on the log/logit scale, "
                                "by year (1 = uncalibrated)"}

@@ -86,6 +86,7 @@ def _c(name, kind="str", nullable=False, allowed=None) -> Column:
 
 _COLLECTIONS = ("observations", "cn_provinces", "world")
 _POOL_TYPES = ("with_reference", "own_models_only")
+_CELL_POOL_TYPES = ("all",) + _POOL_TYPES + ("reference_only",)  # a fitted cell: an indicator may have all three
 
 
 def _indicator_ids() -> tuple[str, ...]:
@@ -119,7 +120,8 @@ _COVERAGE = (
 
 # backtest tables (written by `python -m taicang_analysis backtest` / evaluation.backtest.ensure_calibration)
 _CALIBRATION = (
-    _c("pool_type", allowed=("all",) + _POOL_TYPES), _c("horizon"), _c("factor", "float"), _c("n", "int"),
+    _c("indicator", allowed=("all",) + _indicator_ids()), _c("pool_type", allowed=_CELL_POOL_TYPES),
+    _c("horizon"), _c("factor", "float"), _c("n", "int"),
     _c("coverage_before", "float", nullable=True), _c("coverage_cv", "float", nullable=True), _c("basis", "text"),
 )
 
@@ -150,7 +152,7 @@ _CASES = (
 )
 
 _ROLLING = (
-    _c("panel", allowed=_COLLECTIONS), _c("region"), _c("origin", "int"), _c("horizon", "int"), _c("year", "int"),
+    _c("panel", allowed=_COLLECTIONS), _c("indicator", allowed=_indicator_ids()), _c("region"), _c("origin", "int"), _c("horizon", "int"), _c("year", "int"),
     _c("member"), _c("pool_type", allowed=_POOL_TYPES), _c("weight", _F), _c("n_obs", "int"),
     _c("first_year", "int"), _c("latest", _F), _c("n_members", "int"), _c("outcome", _F),
     *_floats("median", "lower80", "upper80", "lower95", "upper95", nullable=False),
@@ -174,20 +176,21 @@ _RELIABILITY = (
 )
 
 _COVERAGE_BY_HORIZON = (
-    _c("panel"), _c("member"), _c("horizon", "int"), _c("n", "int"),
+    _c("indicator", allowed=_indicator_ids()), _c("panel"), _c("member"), _c("horizon", "int"), _c("n", "int"),
     *_floats("coverage80", "coverage95", "mean_error", "median_abs_error", "mean_log_error",
              "median_abs_log_error", "mean_pit"),
 )
 
 _SPREAD = (
-    _c("pool_type", allowed=("all",) + _POOL_TYPES), _c("horizon"), _c("n", "int"), _c("factor", _F, True),
+    _c("indicator", allowed=("all",) + _indicator_ids()), _c("pool_type", allowed=_CELL_POOL_TYPES),
+    _c("horizon"), _c("n", "int"), _c("factor", _F, True),
     _c("basis", "text"),
     *_floats("coverage80_before", "coverage80_after_insample", "coverage80_after_cv", "coverage95_before",
              "coverage95_after_insample", "coverage95_after_cv", "required80", "level"),
 )
 
 _SPREAD_LOO = (
-    _c("group"), _c("n_rows", "int"), *_floats("overall_without", "coverage_before", "coverage_after"),
+    _c("indicator", allowed=("all",) + _indicator_ids()), _c("group"), _c("n_rows", "int"), *_floats("overall_without", "coverage_before", "coverage_after"),
 )
 
 TABLES: dict[str, Table] = {t.name: t for t in (

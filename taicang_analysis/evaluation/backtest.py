@@ -110,7 +110,9 @@ PANELS: tuple[str, ...] = plan_assessment.PANEL_COLLECTIONS  # ("cn_provinces", 
 SERIES_WINDOW = 10  # years up to the as-of year (or origin) a series keeps
 MIN_SERIES_OBS = 3  # a source with fewer values as of then is "too short" if another source has more
 HORIZONS: tuple[int, ...] = tuple(range(1, 11))  # the World Bank panel (1996-2024) reaches 10 years
-ROLLING_INDICATOR = "rd_intensity"
+ROLLING_INDICATOR = "rd_intensity"  # its spread factors are the default cells, for every indicator without its own
+# the indicators whose rolling origins run and get spread factors of their own (preregistration section 11)
+CALIBRATION_INDICATORS: tuple[str, ...] = (ROLLING_INDICATOR, "invention_patents_per_10k")
 DEFAULT_ORIGIN_STEP = 2
 DEFAULT_ROLLING_DRAWS = 2_000
 DEFAULT_WORKERS = 2
@@ -581,7 +583,7 @@ def _assess_prepared(prep: dict, *, n_draws: int, seed: int) -> tuple[Assessment
         pooled = {"column": np.array(draws[:, [col]]), "positive": bool(np.all(draws > 0)),
                   "members": [m for m, _ in a.pool_members], "years": a.pooled.years, "col": col,
                   "latest_year": int(a.observations.index[-1]), "kind": prep["kind"], "bounds": prep["bounds"],
-                  "target": spec, "direction": prep["direction"]}
+                  "target": spec, "direction": prep["direction"], "indicator": prep["indicator"]}
     rec["met"] = float(bool(spec.met(np.array([prep["outcome"]]), prep["direction"])[0]))
     return a, rec, pooled
 
@@ -589,7 +591,9 @@ def _assess_prepared(prep: dict, *, n_draws: int, seed: int) -> tuple[Assessment
 def _calibrated_record(rec: dict, pooled: dict | None, spread: float | _assess.Calibration,
                        level: float = 0.8) -> dict:
     """The record with the probability and interval of the pooled draws widened by ``spread`` (as
-    ``Pool(spread=...)`` widens them: identical numbers)."""
+    ``Pool(spread=...)`` widens them: identical numbers, the indicator's own factors picked the same way)."""
+    if pooled is not None:
+        spread = _assess.calibration_for(spread, pooled["indicator"])
     rec = dict(rec, spread=float(spread) if not isinstance(spread, _assess.Calibration) else np.nan)
     if pooled is None:
         return rec
@@ -832,7 +836,7 @@ def _rolling_origin(ctx: _RollingContext, panel_name: str, region: str, full: pd
             ptype = pooling.pool_type_from_counts(len(members) - n_refs, n_refs)
             pool_types.update({h: ptype for h in hs})
             pools.append((pooling.pool_draws(members, ctx.n_draws, 1.0, ctx.kind, ctx.bounds), hs, ptype))
-    base = {"panel": panel_name, "region": region, "origin": t, "n_obs": len(series),
+    base = {"panel": panel_name, "indicator": ctx.indicator, "region": region, "origin": t, "n_obs": len(series),
             "first_year": int(series.index[0]), "latest": float(series.iloc[-1])}
     rows = []
     for member in [f for f in forecasts if isinstance(f, models.Forecast)] + refs:
@@ -900,7 +904,7 @@ def _rolling_context(observations, indicator, horizons, window, min_obs, n_draws
                            horizons=tuple(horizons), window=window, min_obs=min_obs, n_draws=n_draws, seed=seed)
 
 
-_ROLLING_COLUMNS = ["panel", "region", "origin", "horizon", "year", "member", "pool_type", "weight", "n_obs",
+_ROLLING_COLUMNS = ["panel", "indicator", "region", "origin", "horizon", "year", "member", "pool_type", "weight", "n_obs",
                     "first_year", "latest", "n_members", "outcome", "median", "lower80", "upper80", "lower95", "upper95",
                     "covered80", "covered95", "error", "log_error", "pit", "z_outcome", "z_median", "z_lower80",
                     "z_upper80", "z_lower95", "z_upper95", "r80", "r95"]
@@ -1065,8 +1069,8 @@ class CalibrationFit:
 
 
 def fit_calibration(rolling: pd.DataFrame, *, level: float = 0.8, groups: str = "region", member: str = POOLED,
-                    min_rows: int = MIN_CELL_ROWS) -> CalibrationFit:
-    """Spread factors by (pool type, horizon) that bring the pooled ``level`` interval to nominal coverage.
+                    min_rows: int = MIN_CELL_ROWS, default_indicator: str = ROLLING_INDICATOR) -> CalibrationFit:
+    """Spread factors by (indicator, pool type, horizon) that bring the pooled ``level`` interval to nominal coverage.
 
     Notes
     -----
@@ -1074,6 +1078,12 @@ def fit_calibration(rolling: pd.DataFrame, *, level: float = 0.8, groups: str = 
     had at that horizon) and ``r80``, the smallest factor whose widened 80 %
     interval holds the outcome (`scoring.required_spread`); the factor of a
     cell is the ``level`` quantile of its rows' ``r`` (`scoring.spread_for_coverage`).
+
+    Each indicator of the frame's ``indicator`` column is fitted on its own
+    rows (preregistration section 11): ``default_indicator``'s cells are the
+    default ones (``indicator`` ``"all"``: every indicator without cells of its
+    own, `pooling.calibration_for`), every other indicator's are labelled with
+    it.  A frame without the column is all ``default_indicator``.
 
     Fixed rule for thin cells (`_fit_cells`, ``min_rows`` = 40): a cell with
     fewer rows pools the same pool type's horizons h +- 1, then h +- 2; if
@@ -1102,6 +1112,32 @@ def fit_calibration(rolling: pd.DataFrame, *, level: float = 0.8, groups: str = 
     bad = sorted(set(rows["pool_type"]) - set(_assess.POOL_TYPES))
     if bad:
         raise ValueError(f"unknown pool type(s) in the rolling frame: {bad}")
+    if "indicator" not in rows.columns:
+        rows["indicator"] = default_indicator
+    indicators = sorted(set(rows["indicator"].astype(str)), key=lambda i: (i != default_indicator, i))
+    if default_indicator not in indicators:
+        raise ValueError(f"no {member} rows of {default_indicator!r}, whose factors are the default ones "
+                         f"(the frame has {', '.join(indicators)})")
+    fits = {ind: _fit_one_indicator(rows[rows["indicator"].astype(str) == ind], level=level, col=col, groups=groups,
+                                    min_rows=min_rows, label=_assess.ALL if ind == default_indicator else ind)
+            for ind in indicators}
+    calibration = _assess.Calibration(tuple(c for f in fits.values() for c in f["full"]))
+    every_group = sorted({grp for f in fits.values() for grp in f["by_group"]})
+    by_group = {grp: _assess.Calibration(tuple(c for f in fits.values() for c in f["by_group"].get(grp, f["full"])))
+                for grp in every_group}
+    keep = ["indicator", "panel", "region", "origin", "horizon", "pool_type", "r80", "r95", "factor", "factor_cv"]
+    fitted_rows = pd.concat([f["rows"] for f in fits.values()]).reindex(rows.index)[keep]
+    coverage = pd.concat([f["coverage"] for f in fits.values()], ignore_index=True)
+    loo = pd.concat([f["loo"] for f in fits.values()], ignore_index=True)
+    return CalibrationFit(level=level, member=member, min_rows=min_rows, calibration=calibration,
+                          by_group=by_group, rows=fitted_rows, coverage=coverage, loo=loo)
+
+
+def _fit_one_indicator(rows: pd.DataFrame, *, level: float, col: str, groups: str, min_rows: int,
+                       label: str) -> dict:
+    """`fit_calibration` on one indicator's pooled rows: its cells (``full``: the fit on every row;
+    ``by_group``: per group, the fit without it), its rows with their factors, coverage and held-out table."""
+    rows = rows.copy()
     r = rows[col].to_numpy(dtype=float)
     types = rows["pool_type"].astype(str).to_numpy()
     hz = rows["horizon"].to_numpy(dtype=int)
@@ -1122,14 +1158,15 @@ def fit_calibration(rolling: pd.DataFrame, *, level: float = 0.8, groups: str = 
         fitted = _fit_cells(r, types, hz, ~inside, level, cells, min_rows, masks)
         by_group_fits[grp] = fitted
         f_cv[inside] = [fitted[(t, h)][0] for t, h in zip(types[inside], hz[inside], strict=True)]
-        loo_rows.append({"group": grp, "n_rows": int(inside.sum()),
+        loo_rows.append({"indicator": label, "group": grp, "n_rows": int(inside.sum()),
                          "overall_without": fitted[(_assess.ALL, None)][0],
                          "coverage_before": scoring.coverage_at_spread(r[inside], 1.0),
                          "coverage_after": float(np.mean(r[inside] <= f_cv[inside]))})
     rows["factor"], rows["factor_cv"] = f_in, f_cv
     coverage = _calibration_coverage(rows, cells, full)
+    coverage.insert(0, "indicator", label)
 
-    def to_calibration(fitted: dict, with_stats: bool) -> _assess.Calibration:
+    def to_cells(fitted: dict, with_stats: bool) -> tuple:
         out = []
         for (ptype, h), (factor, basis) in fitted.items():
             stats = {}
@@ -1139,14 +1176,13 @@ def fit_calibration(rolling: pd.DataFrame, *, level: float = 0.8, groups: str = 
                 if len(c):
                     stats = {"n": int(c["n"].iloc[0]), "coverage_before": c["coverage80_before"].iloc[0],
                              "coverage_cv": c["coverage80_after_cv"].iloc[0]}
-            out.append(_assess.CalibrationCell(ptype, h, factor, basis=basis, **stats))
-        return _assess.Calibration(tuple(out))
+            out.append(_assess.CalibrationCell(ptype, h, factor, basis=basis, indicator=label, **stats))
+        return tuple(out)
 
-    by_group = {grp: to_calibration(f, False) for grp, f in by_group_fits.items()}
-    loo = pd.DataFrame(loo_rows, columns=["group", "n_rows", "overall_without", "coverage_before", "coverage_after"])
-    keep = ["panel", "region", "origin", "horizon", "pool_type", "r80", "r95", "factor", "factor_cv"]
-    return CalibrationFit(level=level, member=member, min_rows=min_rows, calibration=to_calibration(full, True),
-                          by_group=by_group, rows=rows[keep], coverage=coverage, loo=loo)
+    loo = pd.DataFrame(loo_rows, columns=["indicator", "group", "n_rows", "overall_without", "coverage_before",
+                                          "coverage_after"])
+    return {"full": to_cells(full, True), "by_group": {grp: to_cells(f, False) for grp, f in by_group_fits.items()},
+            "rows": rows, "coverage": coverage, "loo": loo}
 
 
 def _calibration_coverage(rows: pd.DataFrame, cells, full: dict) -> pd.DataFrame:
@@ -1171,7 +1207,7 @@ def _calibration_coverage(rows: pd.DataFrame, cells, full: dict) -> pd.DataFrame
 
 
 def coverage_by_horizon(rolling: pd.DataFrame, fit: CalibrationFit | None = None) -> pd.DataFrame:
-    """Coverage and median error by panel x member x horizon ("all" panel = both).
+    """Coverage and median error by indicator x panel x member x horizon ("all" panel = both).
 
     With ``fit`` (`fit_calibration`), the pooled forecast also gets a
     ``pooled_calibrated`` row: coverage with each row's factor for its pool
@@ -1180,6 +1216,8 @@ def coverage_by_horizon(rolling: pd.DataFrame, fit: CalibrationFit | None = None
     """
     if rolling.empty:
         return pd.DataFrame()
+    if "indicator" not in rolling.columns:
+        rolling = rolling.assign(indicator=ROLLING_INDICATOR)
     frame = rolling
     if fit is not None:
         pooled = rolling[rolling["member"] == fit.member].copy()
@@ -1190,7 +1228,7 @@ def coverage_by_horizon(rolling: pd.DataFrame, fit: CalibrationFit | None = None
         frame = pd.concat([rolling, pooled], ignore_index=True)
     both = frame.assign(panel="all")
     frame = pd.concat([both, frame], ignore_index=True)
-    out = (frame.groupby(["panel", "member", "horizon"], sort=True)
+    out = (frame.groupby(["indicator", "panel", "member", "horizon"], sort=True)
            .agg(n=("outcome", "size"), coverage80=("covered80", "mean"), coverage95=("covered95", "mean"),
                 mean_error=("error", "mean"), median_abs_error=("error", lambda e: float(np.median(np.abs(e)))),
                 mean_log_error=("log_error", "mean"),
@@ -1347,7 +1385,8 @@ class BacktestResult:
 def backtest_size(observations: pd.DataFrame, targets: pd.DataFrame, *, origin_step: int = DEFAULT_ORIGIN_STEP,
                   min_obs: int = 3) -> int:
     """Units of work `run_backtest` reports to ``progress``: rolling origins + scored cases."""
-    tasks = rolling_tasks(observations, origin_step=origin_step, min_obs=min_obs)
+    tasks = [t for ind in CALIBRATION_INDICATORS
+             for t in rolling_tasks(observations, indicator=ind, origin_step=origin_step, min_obs=min_obs)]
     cases = past_plan_cases(observations, targets)
     return sum(len(t[2]) for t in tasks) + int((cases["status"] == "scored").sum())
 
@@ -1398,9 +1437,10 @@ def run_backtest(observations: pd.DataFrame, targets: pd.DataFrame, *, n_draws: 
     with worker_pool(workers) as executor:
         # the rolling origins go to the workers first; the cases are listed and prepared here meanwhile
         t_rolling = time.perf_counter()
-        collect_rolling = _start_rolling(observations, indicator=ROLLING_INDICATOR, panels=PANELS, horizons=HORIZONS,
-                                         min_obs=min_obs, window=SERIES_WINDOW, origin_step=origin_step,
-                                         n_draws=rolling_draws, seed=seed, executor=executor, progress=progress)
+        collectors = [_start_rolling(observations, indicator=ind, panels=PANELS, horizons=HORIZONS,
+                                     min_obs=min_obs, window=SERIES_WINDOW, origin_step=origin_step,
+                                     n_draws=rolling_draws, seed=seed, executor=executor, progress=progress)
+                      for ind in CALIBRATION_INDICATORS]
         t0 = time.perf_counter()
         known = _Sources(observations)
         cases = past_plan_cases(observations, targets, _known=known)
@@ -1413,8 +1453,8 @@ def run_backtest(observations: pd.DataFrame, targets: pd.DataFrame, *, n_draws: 
         collect_cases = _start_tasks(_assess_case_task, [(p, n_draws, seed) for p in preps], executor=executor,
                                      progress=progress, sizes=[1] * len(preps))
         timing.append(("case inputs", t_cases - t0, len(preps)))
-        rolling = collect_rolling()
-        n_origins = rolling[["panel", "region", "origin"]].drop_duplicates().shape[0] if len(rolling) else 0
+        rolling = pd.concat([c() for c in collectors], ignore_index=True)
+        n_origins = rolling[["indicator", "panel", "region", "origin"]].drop_duplicates().shape[0] if len(rolling) else 0
         timing.append(("rolling origins", time.perf_counter() - t_rolling, n_origins))
         t0 = time.perf_counter()
         has_pool = len(rolling) and (rolling["member"] == POOLED).any()
@@ -1437,8 +1477,10 @@ def run_backtest(observations: pd.DataFrame, targets: pd.DataFrame, *, n_draws: 
     settings = {"n_draws": n_draws, "rolling_draws": rolling_draws, "origin_step": origin_step, "min_obs": min_obs,
                 "seed": seed, "workers": workers, "level": level, "window": SERIES_WINDOW,
                 "horizons": HORIZONS, "rolling_indicator": ROLLING_INDICATOR,
+                "calibration_indicators": CALIBRATION_INDICATORS,
                 "spread": calibration.overall, "spread_member": POOLED,
-                "calibration": "spread factor by pool type x horizon (assess.Calibration), leave-region-out",
+                "calibration": ("spread factor by indicator x pool type x horizon (assess.Calibration), "
+                                "leave-region-out"),
                 "min_cell_rows": MIN_CELL_ROWS, "max_horizon_pooling": MAX_HORIZON_POOLING}
     empty = pd.DataFrame()
     return BacktestResult(cases=cases, rolling=rolling, scores=scores, reliability=reliability,
@@ -1569,12 +1611,12 @@ def render_scores(result: BacktestResult, *, worst: int = 8) -> str:
     lines.append("  (the headline grade is the Eurostat rate-ratio grade: its hit rate is that row's)")
     lines += _render_calibration(result)
     cov = result.coverage_by_horizon
-    if len(cov):
-        allp = cov[cov["panel"] == "all"]
+    for indicator in (sorted(set(cov["indicator"]), key=lambda i: (i != ROLLING_INDICATOR, i)) if len(cov) else ()):
+        allp = cov[(cov["panel"] == "all") & (cov["indicator"] == indicator)]
         horizons = sorted(allp["horizon"].unique())
         lines.append("")
-        lines.append("80% interval coverage by horizon on the rolling origins (both panels, all pool types), per "
-                     "member (rows in brackets):")
+        lines.append(f"80% interval coverage by horizon on the rolling origins of {indicator} (both panels, all pool "
+                     "types), per member (rows in brackets):")
         lines.append(f"  {'member':<29}" + "".join(f"{'h=' + str(h):>12}" for h in horizons))
         for member in _member_order(allp["member"].unique()):
             m = allp[allp["member"] == member].set_index("horizon")
@@ -1637,8 +1679,8 @@ def render_scores(result: BacktestResult, *, worst: int = 8) -> str:
 
 def _render_calibration(result: BacktestResult) -> list[str]:
     st, spread = result.settings, result.spread
-    lines = ["", ("Calibration: spread factor by pool type and horizon, fitted on the rolling origins so the pooled "
-                  "80% interval covers 80%")]
+    lines = ["", ("Calibration: spread factor by indicator, pool type and horizon, fitted on each indicator's "
+                  "rolling origins so the pooled 80% interval covers 80%")]
     lines.append(f"  rule: a cell with >= {st.get('min_cell_rows', MIN_CELL_ROWS)} rows gets its own factor, else "
                  f"horizons h+-1..h+-{st.get('max_horizon_pooling', MAX_HORIZON_POOLING)} of its pool type are "
                  "pooled, else the pool type's factor, else the overall one;")
@@ -1648,10 +1690,12 @@ def _render_calibration(result: BacktestResult) -> list[str]:
     if not len(spread):
         lines.append("  (no rolling origins: uncalibrated)")
         return lines
-    lines.append(f"  {'pool type':<16} {'h':>3} {'n':>5} {'factor':>6} {'needed':>6} {'80% before':>10} "
-                 f"{'80% CV':>6} {'95% before':>10} {'95% CV':>6}  fitted on")
+    lines.append(f"  an indicator uses its own factors, else its stated growth analogue's, else the default ones "
+                 f"('all': fitted on {st.get('rolling_indicator', ROLLING_INDICATOR)})")
+    lines.append(f"  {'indicator':<26} {'pool type':<16} {'h':>3} {'n':>5} {'factor':>6} {'needed':>6} "
+                 f"{'80% before':>10} {'80% CV':>6} {'95% before':>10} {'95% CV':>6}  fitted on")
     for _, r in spread.iterrows():
-        lines.append(f"  {r['pool_type']:<16} {r['horizon']!s:>3} {int(r['n']):>5} {_f(r['factor'], 2):>6} "
+        lines.append(f"  {r.get('indicator', 'all')!s:<26} {r['pool_type']:<16} {r['horizon']!s:>3} {int(r['n']):>5} {_f(r['factor'], 2):>6} "
                      f"{_f(r['required80'], 2):>6} {_f(r['coverage80_before'], 2):>10} "
                      f"{_f(r['coverage80_after_cv'], 2):>6} {_f(r['coverage95_before'], 2):>10} "
                      f"{_f(r['coverage95_after_cv'], 2):>6}  {r['basis']}")
@@ -1715,7 +1759,7 @@ def _settings_of(**settings) -> dict:
     """The keyed settings, with the module constants that shape the fit."""
     keyed = {name: settings[name] for name in KEY_SETTINGS}
     keyed.update(window=SERIES_WINDOW, horizons=list(HORIZONS), rolling_indicator=ROLLING_INDICATOR,
-                 panels=list(PANELS), min_cell_rows=MIN_CELL_ROWS, max_horizon_pooling=MAX_HORIZON_POOLING,
+                 calibration_indicators=list(CALIBRATION_INDICATORS), panels=list(PANELS), min_cell_rows=MIN_CELL_ROWS, max_horizon_pooling=MAX_HORIZON_POOLING,
                  spread_member=POOLED)
     return keyed
 

@@ -206,7 +206,7 @@ def _challenger_draws(ctx: _PseudoContext, region: str, series: pd.Series, t: in
             refs.append(ref)
     own = [f for f in forecasts if isinstance(f, models.Forecast) and f.model in pooling.POOL_MODELS_BY_KIND[rc.kind]]
     reach = {r.model: len(r.years) for r in refs}
-    cal = ctx.calibrations.get(region, ctx.default_calibration)
+    cal = pooling.calibration_for(ctx.calibrations.get(region, ctx.default_calibration), rc.indicator)
     out = {}
     groups: dict[tuple[str, ...], list[int]] = {}
     for h in horizons:
@@ -367,7 +367,9 @@ def run_comparison(observations: pd.DataFrame, targets: pd.DataFrame, *, workers
     cases = backtest.past_plan_cases(observations, targets)
     scored = cases[cases["status"] == "scored"]
     with backtest.worker_pool(workers) as executor:
-        rolling = backtest.rolling_origins(observations, origin_step=rolling_step, seed=seed, _executor=executor)
+        rolling = pd.concat([backtest.rolling_origins(observations, indicator=ind, origin_step=rolling_step, seed=seed,
+                                                      _executor=executor)
+                             for ind in backtest.CALIBRATION_INDICATORS], ignore_index=True)
         fit = backtest.fit_calibration(rolling)
         timing["challenger calibration (rolling origins)"] = time.perf_counter() - t0
         t0 = time.perf_counter()

@@ -413,23 +413,26 @@ COVERAGE_BAND = (0.75, 0.85)  # issue 10's aim for the 80 % interval
 
 def coverage_check(coverage: pd.DataFrame, *, member: str = "pooled_calibrated", level: int = 80,
                    band: tuple[float, float] = COVERAGE_BAND) -> pd.DataFrame:
-    """Coverage of the central ``level`` % interval by panel (regime) and horizon, with its 95 % Wilson
+    """Coverage of the central ``level`` % interval by indicator, panel (regime) and horizon, with its 95 % Wilson
     interval: ``in_band`` (inside ``band``) and ``consistent`` (the interval contains the nominal level),
     so a cell that misses the band by sampling noise can be told from one that is miscalibrated.
 
-    ``coverage``: `backtest.coverage_by_horizon` (columns panel, member, horizon, n, coverage80, coverage95).
+    ``coverage``: `backtest.coverage_by_horizon` (columns indicator, panel, member, horizon, n, coverage80,
+    coverage95; a table without ``indicator`` is one indicator, shown as blank).
     """
     col = f"coverage{level}"
     rows = coverage[coverage["member"] == member].copy()
     if rows.empty:
-        return pd.DataFrame(columns=["panel", "horizon", "n", "coverage", "lower95", "upper95", "in_band",
-                                     "consistent"])
+        return pd.DataFrame(columns=["indicator", "panel", "horizon", "n", "coverage", "lower95", "upper95",
+                                     "in_band", "consistent"])
+    if "indicator" not in rows.columns:
+        rows["indicator"] = ""
     n = rows["n"].to_numpy(dtype=float)
     k = np.round(rows[col].to_numpy(dtype=float) * n)
     lo, hi = wilson_interval(k, n)
-    out = pd.DataFrame({"panel": rows["panel"].to_numpy(), "horizon": rows["horizon"].to_numpy(dtype=int),
+    out = pd.DataFrame({"indicator": rows["indicator"].to_numpy(), "panel": rows["panel"].to_numpy(), "horizon": rows["horizon"].to_numpy(dtype=int),
                         "n": n.astype(int), "coverage": rows[col].to_numpy(dtype=float), "lower95": lo,
                         "upper95": hi})
     out["in_band"] = out["coverage"].between(*band)
     out["consistent"] = (out["lower95"] <= level / 100) & (level / 100 <= out["upper95"])
-    return out.sort_values(["panel", "horizon"], kind="stable").reset_index(drop=True)
+    return out.sort_values(["indicator", "panel", "horizon"], kind="stable").reset_index(drop=True)

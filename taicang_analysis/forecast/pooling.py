@@ -6,22 +6,24 @@ distribution is a mixture in which the reference classes together get
 rest, split equally within each group; a group with no member passes its
 weight to the other (`pool_weights`).  ``spread`` widens the pooled draws around
 their median on the log/logit scale: one factor, or a `Calibration` by pool
-type and horizon that the backtest fits on rolling origins.
+type and horizon that the backtest fits on rolling origins, per indicator whose
+rolling origins it ran on (`calibration_for` picks an indicator's cells).
 
-Owns: `Pool`, `Calibration`, `CalibrationCell`, `pool_type_of`, `pool_type_from_counts`, `pool_weights`,
-`pool_draws`, `widen`.  May import: ``forecast.models``; numpy, pandas.
+Owns: `Pool`, `Calibration`, `CalibrationCell`, `calibration_for`, `pool_type_of`, `pool_type_from_counts`,
+`pool_weights`, `pool_draws`, `widen`.  May import: ``forecast.models``, ``forecast.outside_views``; numpy, pandas.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from . import models
+from .outside_views import OUTSIDE_VIEWS
 
 # own models that enter the pool, by kind (``linear`` only for levels: a straight line can leave a share's bounds)
 POOL_MODELS_BY_KIND = {
@@ -32,7 +34,8 @@ POOL_MODELS_BY_KIND = {
 }
 POOL_TYPES: tuple[str, ...] = ("with_reference", "own_models_only", "reference_only")
 ALL = "all"  # a calibration row for every pool type (``pool_type``) or every horizon (``horizon``)
-CALIBRATION_COLUMNS: tuple[str, ...] = ("pool_type", "horizon", "factor", "n", "coverage_before", "coverage_cv")
+CALIBRATION_COLUMNS: tuple[str, ...] = ("indicator", "pool_type", "horizon", "factor", "n", "coverage_before",
+                                        "coverage_cv")
 
 
 def pool_type_of(member_names) -> str:
@@ -64,7 +67,8 @@ def pool_type_from_counts(n_own: int, n_references: int) -> str:
 class CalibrationCell:
     """One fitted spread factor: for ``pool_type`` (or ``"all"``) at ``horizon`` (``None``: every horizon).
 
-    ``n``, ``coverage_before`` (80 % coverage of the cell's rolling origins at
+    ``indicator``: the indicator whose rolling origins fitted it, or ``"all"``:
+    the default cells, for every indicator without cells of its own.  ``n``, ``coverage_before`` (80 % coverage of the cell's rolling origins at
     spread 1), ``coverage_cv`` (with the leave-region-out factors) and
     ``basis`` (which rows the factor was fitted on) describe the fit; only
     ``factor`` is used to widen.
@@ -77,9 +81,15 @@ class CalibrationCell:
     coverage_before: float | None = None
     coverage_cv: float | None = None
     basis: str = ""
+    indicator: str = ALL
 
     def __post_init__(self):
-        where = f"calibration ({self.pool_type}, horizon {ALL if self.horizon is None else self.horizon})"
+        ind = _blank_to_none(self.indicator)
+        if not isinstance(ind, (str, type(None))):
+            raise ValueError(f"calibration cell: indicator must be an indicator id or {ALL!r}, got {self.indicator!r}")
+        object.__setattr__(self, "indicator", ALL if ind is None else ind)
+        prefix = "" if self.indicator == ALL else f"{self.indicator}: "
+        where = f"calibration ({prefix}{self.pool_type}, horizon {ALL if self.horizon is None else self.horizon})"
         if self.pool_type not in POOL_TYPES + (ALL,):
             raise ValueError(f"{where}: pool_type must be one of {', '.join(POOL_TYPES + (ALL,))}")
         if self.horizon is not None:
@@ -90,7 +100,7 @@ class CalibrationCell:
             if isinstance(self.horizon, bool) or not (h.is_integer() and h >= 1):
                 raise ValueError(f"{where}: horizon must be an integer >= 1 (or None for every horizon)")
             object.__setattr__(self, "horizon", int(h))
-            where = f"calibration ({self.pool_type}, horizon {self.horizon})"
+            where = f"calibration ({prefix}{self.pool_type}, horizon {self.horizon})"
         if self.pool_type == ALL and self.horizon is not None:
             raise ValueError(f"{where}: the overall factor (pool_type 'all') is for every horizon")
         try:
@@ -145,10 +155,14 @@ class Calibration:
     4. the overall factor (``"all"``, every horizon); 1 (uncalibrated) if the
        calibration has no overall cell.
 
+    These rules read the default cells (``indicator`` ``"all"``); an
+    indicator's own cells are picked first by `for_indicator` (`calibration_for`).
+
     ``Calibration()`` is uncalibrated.  `to_frame` / `from_frame` give and
     read the table the CLI stores (``data/processed/backtest_calibration.csv``):
-    columns ``pool_type, horizon, factor, n, coverage_before, coverage_cv``
-    (and ``basis``), ``horizon`` ``"all"`` for a row of every horizon.
+    columns ``indicator, pool_type, horizon, factor, n, coverage_before, coverage_cv``
+    (and ``basis``), ``horizon`` ``"all"`` for a row of every horizon; a table
+    without ``indicator`` (written before it existed) is all default cells.
     """
 
     cells: tuple[CalibrationCell, ...] = ()
@@ -158,13 +172,27 @@ class Calibration:
         for cell in cells:
             if not isinstance(cell, CalibrationCell):
                 raise TypeError(f"Calibration cells must be CalibrationCell, got {type(cell).__name__}")
-        keys = [(c.pool_type, c.horizon) for c in cells]
+        keys = [(c.indicator, c.pool_type, c.horizon) for c in cells]
         dup = sorted({k for k in keys if keys.count(k) > 1}, key=str)
         if dup:
-            raise ValueError(f"calibration has duplicate rows for (pool_type, horizon) {dup}")
+            raise ValueError(f"calibration has duplicate rows for (indicator, pool_type, horizon) {dup}")
         order = {t: i for i, t in enumerate((ALL,) + POOL_TYPES)}
-        cells = tuple(sorted(cells, key=lambda c: (order[c.pool_type], c.horizon is not None, c.horizon or 0)))
+        cells = tuple(sorted(cells, key=lambda c: (c.indicator != ALL, c.indicator, order[c.pool_type],
+                                                   c.horizon is not None, c.horizon or 0)))
         object.__setattr__(self, "cells", cells)
+
+    @property
+    def indicators(self) -> tuple[str, ...]:
+        """The indicators with cells of their own (the default cells not counted)."""
+        return tuple(sorted({c.indicator for c in self.cells} - {ALL}))
+
+    def for_indicator(self, indicator: str | None) -> Calibration:
+        """The cells of ``indicator`` as default cells, or the default cells if it has none of its own."""
+        if indicator is None or indicator not in self.indicators:
+            chosen = [c for c in self.cells if c.indicator == ALL]
+        else:
+            chosen = [replace(c, indicator=ALL) for c in self.cells if c.indicator == indicator]
+        return Calibration(tuple(chosen))
 
     @classmethod
     def from_factors(cls, factors: dict, overall: float | None = None) -> Calibration:
@@ -177,7 +205,7 @@ class Calibration:
     @property
     def overall(self) -> float:
         """The factor for every pool type and horizon (1 if none was fitted)."""
-        return next((c.factor for c in self.cells if c.pool_type == ALL), 1.0)
+        return next((c.factor for c in self.cells if c.pool_type == ALL and c.indicator == ALL), 1.0)
 
     def factor(self, pool_type: str, horizon: int) -> float:
         """The factor for ``pool_type`` at ``horizon`` (rules in the class docstring)."""
@@ -185,7 +213,8 @@ class Calibration:
             raise ValueError(f"pool_type must be one of {', '.join(POOL_TYPES)}; got {pool_type!r}")
         if not horizon >= 1:
             raise ValueError(f"horizon must be >= 1 (a year after the latest observation); got {horizon}")
-        by_h = {c.horizon: c.factor for c in self.cells if c.pool_type == pool_type and c.horizon is not None}
+        default = [c for c in self.cells if c.indicator == ALL]
+        by_h = {c.horizon: c.factor for c in default if c.pool_type == pool_type and c.horizon is not None}
         if by_h:
             if horizon in by_h:
                 return by_h[horizon]
@@ -193,7 +222,7 @@ class Calibration:
             if horizon > fitted[-1]:
                 return by_h[fitted[-1]]
             return by_h[min(fitted, key=lambda k: (abs(k - horizon), -k))]
-        every = [c.factor for c in self.cells if c.pool_type == pool_type and c.horizon is None]
+        every = [c.factor for c in default if c.pool_type == pool_type and c.horizon is None]
         return every[0] if every else self.overall
 
     def factors(self, pool_type: str, horizons) -> np.ndarray:
@@ -201,10 +230,10 @@ class Calibration:
         return np.array([self.factor(pool_type, int(h)) for h in horizons], dtype=float)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per cell: ``pool_type, horizon`` (``"all"`` = every horizon), ``factor, n,
+        """One row per cell: ``indicator, pool_type, horizon`` (``"all"`` = every horizon), ``factor, n,
         coverage_before, coverage_cv, basis``."""
         nan = float("nan")
-        rows = [{"pool_type": c.pool_type, "horizon": ALL if c.horizon is None else str(c.horizon),
+        rows = [{"indicator": c.indicator, "pool_type": c.pool_type, "horizon": ALL if c.horizon is None else str(c.horizon),
                  "factor": c.factor, "n": c.n,
                  "coverage_before": nan if c.coverage_before is None else c.coverage_before,
                  "coverage_cv": nan if c.coverage_cv is None else c.coverage_cv, "basis": c.basis}
@@ -215,7 +244,7 @@ class Calibration:
     def from_frame(cls, frame: pd.DataFrame) -> Calibration:
         """Read `to_frame`'s table back (e.g. from ``backtest_calibration.csv``).
 
-        Needs ``pool_type``, ``horizon`` and ``factor``; ``n``,
+        Needs ``pool_type``, ``horizon`` and ``factor``; ``indicator``, ``n``,
         ``coverage_before``, ``coverage_cv`` and ``basis`` are optional.
         ``horizon`` is an integer or ``"all"`` (blank also means every horizon).
         """
@@ -228,7 +257,7 @@ class Calibration:
             horizon = None if h is None or h == ALL else _number_or_nan(h)
             if horizon is not None and not horizon >= 1:
                 raise ValueError(f"calibration row {i}: horizon must be an integer >= 1 or 'all', got {h!r}")
-            opt = {k: _blank_to_none(r[k]) for k in ("n", "coverage_before", "coverage_cv", "basis")
+            opt = {k: _blank_to_none(r[k]) for k in ("n", "coverage_before", "coverage_cv", "basis", "indicator")
                    if k in frame.columns and _blank_to_none(r[k]) is not None}
             factor = _blank_to_none(r["factor"])
             if isinstance(factor, str) and not np.isnan(_number_or_nan(factor)):
@@ -257,6 +286,25 @@ class Pool:
             raise TypeError(f"pool.spread must be a number > 0 or a Calibration, got {self.spread!r}")
         if not (self.spread > 0 and math.isfinite(self.spread)):
             raise ValueError(f"pool.spread must be > 0 and finite, got {self.spread}")
+
+
+def calibration_cells_of(spread: Calibration, indicator: str | None) -> str:
+    """Whose cells widen an assessment of ``indicator``: its own, else its stated growth analogue's
+    (`outside_views.OUTSIDE_VIEWS`), else the default cells (``"all"``; preregistration section 11)."""
+    own = spread.indicators
+    if indicator in own:
+        return indicator
+    view = OUTSIDE_VIEWS.get(indicator) if indicator is not None else None
+    analogue = view.panel_indicator if view is not None else None
+    return analogue if analogue in own else ALL
+
+
+def calibration_for(spread: float | Calibration, indicator: str | None) -> float | Calibration:
+    """The spread an assessment of ``indicator`` widens by (`calibration_cells_of`); a number as given."""
+    if not isinstance(spread, Calibration):
+        return spread
+    cells = calibration_cells_of(spread, indicator)
+    return spread.for_indicator(None if cells == ALL else cells)
 
 
 def spread_factors(spread: float | Calibration, member_names, years, latest_year: int, *,

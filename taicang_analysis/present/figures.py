@@ -304,10 +304,11 @@ def reliability_diagram(table: pd.DataFrame, ax=None, *, hue: str | None = None,
 
 @style.styled
 def coverage_by_horizon(table: pd.DataFrame, ax=None, *, level: int = 80, panel: str = "all", members=None,
-                        title: str | None = None):
-    """Share of outcomes inside the central ``level`` % interval, by horizon, one line per member.
+                        indicator: str | None = None, title: str | None = None):
+    """Share of outcomes inside the central ``level`` % interval, by horizon, one line per member
+    (and one line style per indicator when the table holds several and ``indicator`` is None).
 
-    ``table``: `evaluation.backtest.coverage_by_horizon` (columns ``panel, member,
+    ``table``: `evaluation.backtest.coverage_by_horizon` (columns ``indicator, panel, member,
     horizon, n, coverage80, coverage95``).  The dotted line is the nominal level.
     """
     column = f"coverage{level}"
@@ -319,8 +320,11 @@ def coverage_by_horizon(table: pd.DataFrame, ax=None, *, level: int = 80, panel:
     rows = table[table["panel"] == panel] if "panel" in table.columns else table
     if members is not None:
         rows = rows[rows["member"].isin(list(members))]
-    sns.lineplot(data=rows, x="horizon", y=column, hue="member", marker="o", ax=ax,
-                 palette="colorblind")
+    several = "indicator" in rows.columns and rows["indicator"].nunique() > 1
+    if indicator is not None and "indicator" in rows.columns:
+        rows, several = rows[rows["indicator"] == indicator], False
+    sns.lineplot(data=rows, x="horizon", y=column, hue="member", style="indicator" if several else None,
+                 marker="o", ax=ax, palette="colorblind", errorbar=None)
     ax.axhline(level / 100, color="grey", linestyle=":", linewidth=1, label=f"名义 nominal {level}%")
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("预测期 horizon (years ahead)")

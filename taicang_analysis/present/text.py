@@ -114,7 +114,7 @@ def render_assessment(a, requirement=None, name: str | None = None, alternatives
     sp = d.get("spread")
     if sp and str(t["year"]) in sp["factors"]:
         lines.append(f"  spread: {sp['pool_type']} pool, factor {sp['factors'][str(t['year'])]:.2f} in {t['year']}"
-                     + (" (calibrated on rolling origins)" if sp["calibrated"] else " (uncalibrated)"))
+                     + (_calibrated_words(sp.get("calibration_cells")) if sp["calibrated"] else " (uncalibrated)"))
     prob = "—" if d["probability"] is None else f"{d['probability']:.0%}"
     lines.append(f"  probability of meeting the target: {prob} ({d['probability_reason']})")
     lines.extend(outside_view_lines(d.get("outside_view")))
@@ -129,6 +129,13 @@ def render_assessment(a, requirement=None, name: str | None = None, alternatives
     if d["not_computed"]:
         lines.append("  not computed: " + "; ".join(d["not_computed"]))
     return "\n".join(lines)
+
+
+def _calibrated_words(cells: str | None) -> str:
+    """Whose rolling origins fitted the factor: the assessed indicator's own, a stated analogue's, or the default."""
+    if cells in (None, "all"):
+        return " (calibrated on rolling origins; the default factors, from R&D intensity's)"
+    return f" (calibrated on rolling origins of {cells})"
 
 
 def outside_view_lines(ov: dict | None) -> list[str]:

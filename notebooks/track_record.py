@@ -92,9 +92,12 @@ print(nb.reliability(backtest, case_set=case_set).round(3).to_string())
 figures.coverage_by_horizon(backtest.coverage_by_horizon, level=level, panel=panel);
 
 # %% [markdown]
-# The pooled, calibrated intervals by regime (panel) and horizon, each with its 95 % Wilson interval:
-# `in_band` says whether coverage is inside the aim of 75–85 %, `consistent` whether the nominal level
-# is inside the interval (a cell can miss the band by sampling noise alone when n is small).
+# The pooled, calibrated intervals by indicator, regime (panel) and horizon, each with two 95 % intervals:
+# Wilson's (`lower95`–`upper95`, as if every row were independent) and the cohort bootstrap's
+# (`cohort_low`–`cohort_high`, whole origin years resampled: one year's shock hits every province, so a
+# cell of 96 rows from 3 origins holds about 3 independent pieces of evidence). `in_band` says whether
+# coverage is inside the aim of 75–85 %, `consistent` whether 80 % is inside the cohort interval; it is
+# blank where a cell has one origin year, which cannot say.
 
 # %%
 # NBVAL_CHECK_OUTPUT

@@ -298,7 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pool-reference", type=float, default=0.5, help="weight of the reference classes in the pool")
     p.add_argument("--spread", type=float, default=None,
                    help="one spread factor for the pooled draws, 1 = uncalibrated (default: the backtest's "
-                        "calibration by pool type and horizon when it has been fitted, else 1)")
+                        "calibration by indicator, pool type and horizon when it has been fitted, else 1)")
     p.add_argument("--calibration", default=None,
                    help="calibration table (default data/processed/backtest_calibration.csv if present; 'none' = off)")
     p.add_argument("--bands", default=None, metavar="HIGH,MED,LOW",

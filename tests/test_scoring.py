@@ -210,3 +210,28 @@ def test_coverage_check_tells_noise_from_miscalibration():
     assert not out.loc[("a", 1), "in_band"] and out.loc[("a", 1), "consistent"]  # 70 of 96: noise
     assert not out.loc[("a", 2), "in_band"] and not out.loc[("a", 2), "consistent"]  # 1458 of 2000: too narrow
     assert out.loc[("b", 1), "in_band"] and out.loc[("b", 1), "consistent"]
+
+
+def test_coverage_check_uses_whole_origins_when_the_table_has_them():
+    import pandas as pd
+    from taicang_analysis.evaluation import backtest
+    from taicang_analysis.evaluation.scoring import coverage_check
+    # a simulated world with year shocks: at each origin every region's outcome is covered, or none is
+    # (4 origins: 3 covered, 1 not -> 75 % of 400 rows).  Rows are not independent: Wilson's interval
+    # ([0.706, 0.790]) wrongly excludes 80 %; resampling the 4 origins cannot exclude it.
+    covered = [True] * 300 + [False] * 100
+    origin = [2000] * 100 + [2003] * 100 + [2006] * 100 + [2009] * 100
+    rolling = pd.DataFrame({"indicator": "rd_intensity", "panel": "world", "region": [f"r{i % 100}" for i in range(400)],
+                            "origin": origin, "member": "pooled", "horizon": 2, "outcome": 1.0, "covered80": covered,
+                            "covered95": covered, "error": 0.0, "log_error": 0.0, "pit": 0.5})
+    table = backtest.coverage_by_horizon(rolling)
+    row = table[(table["panel"] == "world")].iloc[0]
+    assert row["n_cohorts"] == 4 and row["coverage80"] == 0.75
+    # replicate means are (covered origins drawn) / 4: the 2.5 % and 97.5 % quantiles of Binomial(4, 3/4) / 4
+    assert row["coverage80_low"] == 0.25 and row["coverage80_high"] == 1.0
+    out = coverage_check(table, member="pooled").set_index(["panel", "horizon"]).loc[("world", 2)]
+    assert out["upper95"] < 0.8  # Wilson, rows taken as independent: looks miscalibrated
+    assert bool(out["consistent"])  # four origins cannot say so
+    one = backtest.coverage_by_horizon(rolling[rolling["origin"] == 2000])
+    assert one["coverage80_low"].isna().all()  # one origin: no interval
+    assert coverage_check(one, member="pooled")["consistent"].isna().all()

@@ -326,5 +326,5 @@ def load_calibration(choice=None, processed_dir=None):
         cal = Calibration.from_frame(io.read_processed(path.name, path.parent))
     except (ValueError, KeyError) as exc:
         raise InputError("calibration", str(path), f"not a calibration table ({exc})") from None
-    return cal, (f"calibrated ({path.name}, fitted on rolling origins by pool type and horizon: "
+    return cal, (f"calibrated ({path.name}, fitted on rolling origins by indicator, pool type and horizon: "
                  f"{len(cal.cells)} cell(s))")

@@ -153,7 +153,7 @@ _CASES = (
 
 _ROLLING = (
     _c("panel", allowed=_COLLECTIONS), _c("indicator", allowed=_indicator_ids()), _c("region"), _c("origin", "int"), _c("horizon", "int"), _c("year", "int"),
-    _c("member"), _c("pool_type", allowed=_POOL_TYPES), _c("weight", _F), _c("n_obs", "int"),
+    _c("member"), _c("pool_type", nullable=True, allowed=_CELL_POOL_TYPES[1:]), _c("weight", _F), _c("n_obs", "int"),
     _c("first_year", "int"), _c("latest", _F), _c("n_members", "int"), _c("outcome", _F),
     *_floats("median", "lower80", "upper80", "lower95", "upper95", nullable=False),
     _c("covered80", "bool"), _c("covered95", "bool"), _c("error", _F), _c("log_error", _F, True),
@@ -179,6 +179,7 @@ _COVERAGE_BY_HORIZON = (
     _c("indicator", allowed=_indicator_ids()), _c("panel"), _c("member"), _c("horizon", "int"), _c("n", "int"),
     *_floats("coverage80", "coverage95", "mean_error", "median_abs_error", "mean_log_error",
              "median_abs_log_error", "mean_pit"),
+    _c("n_cohorts", "int"), *_floats("coverage80_low", "coverage80_high"),
 )
 
 _SPREAD = (
@@ -202,13 +203,13 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     Table("revisions.csv", _OBSERVATION + (_c("valid_from", "date", nullable=True),
                                            _c("valid_to", "date", nullable=True), _c("current", "bool")),
           "publication of a figure published more than once with different values"),
-    Table("backtest_calibration.csv", _CALIBRATION, "spread factor by pool type and horizon"),
+    Table("backtest_calibration.csv", _CALIBRATION, "spread factor by indicator, pool type and horizon"),
     Table("backtest_cases.csv", _CASES, "target whose outcome is known (or why it is not scored)"),
     Table("backtest_rolling.csv", _ROLLING, "rolling origin x horizon x model"),
     Table("backtest_scores.csv", _SCORES, "case set x metric x method"),
     Table("backtest_reliability.csv", _RELIABILITY, "case set x method x probability bin"),
     Table("backtest_coverage_by_horizon.csv", _COVERAGE_BY_HORIZON, "panel x member x horizon"),
-    Table("backtest_spread.csv", _SPREAD, "spread factor fit: pool type x horizon"),
+    Table("backtest_spread.csv", _SPREAD, "spread factor fit: indicator x pool type x horizon"),
     Table("backtest_spread_loo.csv", _SPREAD_LOO, "left-out region"),
 )}
 

@@ -59,7 +59,7 @@ Rules
   ``scored`` or ``excluded`` with its reason (outcome year not yet observed;
   no source; no series as of then; outcome not published; no probability).
 * **What is fitted.**  Nothing is tuned to a case.  The only fitted numbers
-  are the pooled spread factors by pool type and horizon
+  are the pooled spread factors by indicator, pool type and horizon
   (`assess.Calibration`), on the rolling origins, leave-region-out: a case's
   calibrated probability uses the factors fitted on rolling origins that
   exclude its region (`CalibrationFit.for_region`).  Its uncalibrated
@@ -1038,7 +1038,7 @@ def _fit_cells(r: np.ndarray, types: np.ndarray, horizons: np.ndarray, use: np.n
 
 @dataclass(frozen=True, eq=False)
 class CalibrationFit:
-    """Spread factors by pool type and horizon, fitted on rolling origins with leave-region-out cross-validation.
+    """Spread factors by indicator, pool type and horizon, fitted on rolling origins, leave-region-out.
 
     ``calibration`` is fitted on every row (what a new assessment -- a
     Taicang target, or any region the rolling origins never saw -- uses);
@@ -1209,6 +1209,11 @@ def _calibration_coverage(rows: pd.DataFrame, cells, full: dict) -> pd.DataFrame
 def coverage_by_horizon(rolling: pd.DataFrame, fit: CalibrationFit | None = None) -> pd.DataFrame:
     """Coverage and median error by indicator x panel x member x horizon ("all" panel = both).
 
+    ``coverage80_low`` / ``coverage80_high``: the 95 % interval of the 80 % coverage from resampling whole
+    origins (a panel's regions at one origin year share that year's shocks, so its rows are not
+    independent draws; `scoring.cohort_bootstrap`, seed 0); ``n_cohorts`` how many origins there are.
+    With one origin there is no interval (missing): its rows say nothing about another year's shock.
+
     With ``fit`` (`fit_calibration`), the pooled forecast also gets a
     ``pooled_calibrated`` row: coverage with each row's factor for its pool
     type and horizon fitted without its region (the median, and so its error,
@@ -1226,15 +1231,26 @@ def coverage_by_horizon(rolling: pd.DataFrame, fit: CalibrationFit | None = None
         pooled["covered95"] = pooled["r95"].to_numpy() <= s
         pooled["member"] = POOLED_CAL
         frame = pd.concat([rolling, pooled], ignore_index=True)
+    frame = frame.assign(_cohort=frame["panel"].astype(str) + ":" + frame["origin"].astype(str))
     both = frame.assign(panel="all")
     frame = pd.concat([both, frame], ignore_index=True)
-    out = (frame.groupby(["indicator", "panel", "member", "horizon"], sort=True)
+    keys = ["indicator", "panel", "member", "horizon"]
+    out = (frame.groupby(keys, sort=True)
            .agg(n=("outcome", "size"), coverage80=("covered80", "mean"), coverage95=("covered95", "mean"),
                 mean_error=("error", "mean"), median_abs_error=("error", lambda e: float(np.median(np.abs(e)))),
                 mean_log_error=("log_error", "mean"),
                 median_abs_log_error=("log_error", lambda e: float(np.nanmedian(np.abs(e)))),
                 mean_pit=("pit", "mean"))
            .reset_index())
+    spans = {}
+    for key, g in frame.groupby(keys, sort=True):
+        est = scoring.cohort_bootstrap(g["covered80"].to_numpy(dtype=float), g["_cohort"].to_numpy(), seed=0)
+        n_cohorts = int(g["_cohort"].nunique())
+        spans[key] = (n_cohorts, est.low, est.high) if n_cohorts >= 2 else (n_cohorts, np.nan, np.nan)
+    at = [spans[tuple(k)] for k in out[keys].itertuples(index=False, name=None)]
+    out["n_cohorts"] = [a[0] for a in at]
+    out["coverage80_low"] = [a[1] for a in at]
+    out["coverage80_high"] = [a[2] for a in at]
     return out
 
 
@@ -1405,7 +1421,8 @@ def run_backtest(observations: pd.DataFrame, targets: pd.DataFrame, *, n_draws: 
 
     Steps: list every case (`past_plan_cases`); run the rolling origins
     (`rolling_origins`, horizons 1-10, ``rolling_draws`` draws, every
-    ``origin_step`` years); fit the spread factors by pool type and horizon
+    ``origin_step`` years; R&D intensity and patents per 10k, `CALIBRATION_INDICATORS`); fit the spread
+    factors by indicator, pool type and horizon
     with leave-region-out folds (`fit_calibration`); assess every scored case
     (``n_draws`` draws) before calibration and with the calibration fitted
     without its region; score all methods (`score_cases`).  With
@@ -1424,7 +1441,7 @@ def run_backtest(observations: pd.DataFrame, targets: pd.DataFrame, *, n_draws: 
         ``cases`` (one row per target: inputs as of, pool type, probability
         before/after, grade, calls, outcome, or the reason it is excluded),
         ``rolling``, ``scores``, ``reliability``, ``coverage_by_horizon``,
-        ``spread`` (per pool type x horizon: the factor, how it was fitted,
+        ``spread`` (per indicator x pool type x horizon: the factor, how it was fitted,
         and the pooled coverage before, after in-sample and after
         cross-validation), ``spread_loo`` (per region: its held-out coverage
         before and after), ``calibration`` (the `assess.Calibration` fitted

@@ -336,7 +336,8 @@ def cohort_bootstrap(values, cohorts, *, n_boot: int = BOOTSTRAP_DRAWS, seed: in
     sums = np.bincount(codes, weights=v, minlength=k)
     counts = np.bincount(codes, minlength=k).astype(float)
     pick = np.random.default_rng(seed).integers(0, k, size=(n_boot, k))
-    w = np.stack([np.bincount(row, minlength=k) for row in pick])
+    # the draw counts of every replicate in one bincount (replicate b's cohorts shifted by b * k)
+    w = np.bincount((pick + k * np.arange(n_boot)[:, None]).ravel(), minlength=n_boot * k).reshape(n_boot, k)
     means = (w @ sums) / (w @ counts)
     tail = (1 - level) / 2
     lo, hi = np.quantile(means, [tail, 1 - tail])
@@ -413,26 +414,43 @@ COVERAGE_BAND = (0.75, 0.85)  # issue 10's aim for the 80 % interval
 
 def coverage_check(coverage: pd.DataFrame, *, member: str = "pooled_calibrated", level: int = 80,
                    band: tuple[float, float] = COVERAGE_BAND) -> pd.DataFrame:
-    """Coverage of the central ``level`` % interval by indicator, panel (regime) and horizon, with its 95 % Wilson
-    interval: ``in_band`` (inside ``band``) and ``consistent`` (the interval contains the nominal level),
-    so a cell that misses the band by sampling noise can be told from one that is miscalibrated.
+    """Coverage of the central ``level`` % interval by indicator, panel (regime) and horizon, with two 95 %
+    intervals: Wilson's (``lower95``/``upper95``: rows independent) and, where the table has it, the
+    cohort bootstrap's (``cohort_low``/``cohort_high``: whole origins resampled, as one year's shock hits
+    every region).  ``in_band``: inside ``band``; ``consistent``: the nominal level is inside the cohort
+    interval (Wilson's when the table has none), missing when one origin cannot say -- so a cell that misses
+    the band by sampling noise can be told from one that is miscalibrated.
 
     ``coverage``: `backtest.coverage_by_horizon` (columns indicator, panel, member, horizon, n, coverage80,
-    coverage95; a table without ``indicator`` is one indicator, shown as blank).
+    coverage95, and n_cohorts, coverage80_low, coverage80_high; a table without ``indicator`` is one
+    indicator, shown as blank).
     """
     col = f"coverage{level}"
+    columns = ["indicator", "panel", "horizon", "n", "coverage", "lower95", "upper95", "n_cohorts", "cohort_low",
+               "cohort_high", "in_band", "consistent"]
     rows = coverage[coverage["member"] == member].copy()
     if rows.empty:
-        return pd.DataFrame(columns=["indicator", "panel", "horizon", "n", "coverage", "lower95", "upper95",
-                                     "in_band", "consistent"])
+        return pd.DataFrame(columns=columns)
     if "indicator" not in rows.columns:
         rows["indicator"] = ""
     n = rows["n"].to_numpy(dtype=float)
     k = np.round(rows[col].to_numpy(dtype=float) * n)
     lo, hi = wilson_interval(k, n)
-    out = pd.DataFrame({"indicator": rows["indicator"].to_numpy(), "panel": rows["panel"].to_numpy(), "horizon": rows["horizon"].to_numpy(dtype=int),
-                        "n": n.astype(int), "coverage": rows[col].to_numpy(dtype=float), "lower95": lo,
-                        "upper95": hi})
+    clustered = level == 80 and "coverage80_low" in rows.columns
+    nan = np.full(len(rows), np.nan)
+    out = pd.DataFrame({"indicator": rows["indicator"].to_numpy(), "panel": rows["panel"].to_numpy(),
+                        "horizon": rows["horizon"].to_numpy(dtype=int), "n": n.astype(int),
+                        "coverage": rows[col].to_numpy(dtype=float), "lower95": lo, "upper95": hi,
+                        "n_cohorts": rows["n_cohorts"].to_numpy() if clustered else nan,
+                        "cohort_low": rows["coverage80_low"].to_numpy(dtype=float) if clustered else nan,
+                        "cohort_high": rows["coverage80_high"].to_numpy(dtype=float) if clustered else nan})
     out["in_band"] = out["coverage"].between(*band)
-    out["consistent"] = (out["lower95"] <= level / 100) & (level / 100 <= out["upper95"])
+    nominal = level / 100
+    if clustered:
+        known = out["cohort_low"].notna()
+        consistent = (out["cohort_low"] <= nominal) & (nominal <= out["cohort_high"])
+        out["consistent"] = pd.array([bool(c) if kn else pd.NA for c, kn in zip(consistent, known, strict=True)],
+                                     dtype="boolean")
+    else:
+        out["consistent"] = pd.array((out["lower95"] <= nominal) & (nominal <= out["upper95"]), dtype="boolean")
     return out.sort_values(["indicator", "panel", "horizon"], kind="stable").reset_index(drop=True)

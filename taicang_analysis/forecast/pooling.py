@@ -142,7 +142,7 @@ def _blank_to_none(value):
 
 @dataclass(frozen=True)
 class Calibration:
-    """Spread factors by pool type and horizon (``Pool(spread=Calibration(...))``).
+    """Spread factors by indicator, pool type and horizon (``Pool(spread=Calibration(...))``).
 
     The factor for a pooled forecast of pool type ``T`` (`pool_type_of`) at
     horizon ``h`` (year minus the latest observed year) is, in this order:

@@ -39,7 +39,8 @@ from ..forecast import event_calibration, models, outside_view, pooling
 from . import backtest, scoring
 
 CANDIDATE, CHALLENGER = "v2", "pool"
-METHODS: tuple[str, ...] = (CANDIDATE, "v2_raw", CHALLENGER, "base_rate", "ambition_logit")
+POOL_EVENT = "pool_event"  # the pool's P(met) beta-calibrated like v2's (preregistration section 12)
+METHODS: tuple[str, ...] = (CANDIDATE, "v2_raw", CHALLENGER, POOL_EVENT, "base_rate", "ambition_logit")
 DISTRIBUTION_METHODS: tuple[str, ...] = ("v2_raw", CHALLENGER)  # calibration maps P(met), not the draws
 REGIME_PANEL = {"cn_regions": "cn_provinces", "countries": "world"}
 REGIME_EXCLUDE = {"cn_regions": ("China",), "countries": ()}
@@ -341,6 +342,22 @@ class ComparisonResult:
     timing: dict
 
 
+def decide_pool_event(past: pd.DataFrame, events: pd.DataFrame) -> dict:
+    """Section 12's rule: ``pool_event`` replaces the pool iff, on the pseudo-targets, the mean of (pool -
+    pool_event) log score is above 0 with its cohort-bootstrap 95 % interval above 0, and on the past-plan
+    cases that mean is >= 0 (point estimate)."""
+    out = {}
+    for case_set, frame in (("pseudo", events), ("past_plan", past)):
+        y = frame["met"].to_numpy(float)
+        diff = _log_scores(frame[CHALLENGER], y) - _log_scores(frame[POOL_EVENT], y)
+        lo, hi = cohort_bootstrap(diff, frame["cohort"].to_numpy())
+        out[case_set] = (float(diff.mean()), float(lo), float(hi))
+    adopt = out["pseudo"][0] > 0 and out["pseudo"][1] > 0 and out["past_plan"][0] >= 0
+    return {"adopt_pool_event": bool(adopt), "pseudo": out["pseudo"], "past_plan": out["past_plan"],
+            "rule": "pool_event iff on pseudo-targets the cohort-bootstrap 95% interval of (pool - pool_event) "
+                    "log score is above 0, and on past-plan cases (pool - pool_event) >= 0 (point estimate)"}
+
+
 def decide(scores: pd.DataFrame) -> dict:
     """The pre-registered rule (docs/preregistration.md, section 6)."""
     pseudo = scores[(scores["case_set"] == "pseudo") & (scores["method"] == CHALLENGER)].iloc[0]
@@ -415,6 +432,7 @@ def summarise(past: pd.DataFrame, events: pd.DataFrame, dist: pd.DataFrame, *, t
     events = events.copy()
     # candidate: beta calibration fitted leave-region-out on the pseudo-targets
     events["v2"] = event_calibration.cross_validated(events["v2_raw"], events["met"], events["region"])
+    events[POOL_EVENT] = event_calibration.cross_validated(events[CHALLENGER], events["met"], events["region"])
     events["base_rate"] = scoring.base_rate_loo(events["met"])
     events["ambition"] = ambition_ratio(events["r_req"], events["r_past"])
     events["ambition_logit"] = ambition_baseline(events["ambition"], events["met"], events["region"])
@@ -425,6 +443,10 @@ def summarise(past: pd.DataFrame, events: pd.DataFrame, dist: pd.DataFrame, *, t
     full_cal = event_calibration.fit_beta(events["v2_raw"], events["met"])
     past["v2"] = [float(cal_by_region.get(r, full_cal)(np.array([p]))[0]) if not fb else p
                   for r, p, fb in zip(past["region"], past["v2_raw"], fallback, strict=True)]
+    pool_by_region = event_calibration.fit_leave_group_out(events[CHALLENGER], events["met"], events["region"])
+    pool_full = event_calibration.fit_beta(events[CHALLENGER], events["met"])
+    past[POOL_EVENT] = [float(pool_by_region.get(r, pool_full)(np.array([p]))[0])
+                        for r, p in zip(past["region"], past[CHALLENGER], strict=True)]
     past["base_rate"] = scoring.base_rate_loo(past["met"])
     past["ambition"] = ambition_ratio(past["r_req"], past["r_past"])
     past["ambition_logit"] = ambition_baseline(past["ambition"], past["met"], past["case_id"])
@@ -440,7 +462,8 @@ def summarise(past: pd.DataFrame, events: pd.DataFrame, dist: pd.DataFrame, *, t
             t = scoring.reliability_table(frame[m].to_numpy(float), frame["met"].to_numpy(float))
             rel.append(t.assign(case_set=case_set, method=m))
     return ComparisonResult(cases=past, events=events, dist=dist, scores=scores, distributions=distributions,
-                            reliability=pd.concat(rel, ignore_index=True), decision=decide(scores),
+                            reliability=pd.concat(rel, ignore_index=True),
+                            decision={**decide(scores), "pool_event": decide_pool_event(past, events)},
                             timing=dict(timing or {}))
 
 
@@ -511,6 +534,14 @@ def render(result: ComparisonResult) -> str:
                  f"{dec['pseudo_interval'][1]:+.4f}]; past-plan: {dec['past_diff']:+.4f} "
                  f"[{dec['past_interval'][0]:+.4f}, {dec['past_interval'][1]:+.4f}]")
     lines.append("  => " + ("ADOPT v2" if dec["adopt_v2"] else "KEEP the pool (challenger); both reported"))
+    pe = dec.get("pool_event")
+    if pe:
+        lines.append(f"Section 12 rule: {pe['rule']}")
+        lines.append("  " + "; ".join(f"{name}: pool - pool_event log score {d:+.4f} [{lo:+.4f}, {hi:+.4f}]"
+                                      for name, (d, lo, hi) in (("pseudo", pe["pseudo"]),
+                                                                ("past-plan", pe["past_plan"]))))
+        lines.append("  => " + ("ADOPT pool_event (the pool's P(met), beta-calibrated)" if pe["adopt_pool_event"]
+                                else "KEEP the pool's P(met) as it is; both reported"))
     lines.append("Timing: " + "; ".join(f"{k} {v:.0f} s" for k, v in result.timing.items()))
     return "\n".join(lines)
 
@@ -532,16 +563,18 @@ def main(argv=None) -> int:
                 print(f"error: {path} does not exist (run with --save first)", file=sys.stderr)
                 return 2
             frames[name] = pd.read_csv(path)
-        frames["cases"] = frames["cases"].drop(columns=[c for c in ("v2", "v2_fallback", "base_rate", "ambition",
-                                                                    "ambition_logit") if c in frames["cases"]])
+        frames["cases"] = frames["cases"].drop(columns=[c for c in ("v2", "v2_fallback", POOL_EVENT, "base_rate",
+                                                                    "ambition", "ambition_logit")
+                                                        if c in frames["cases"]])
         result = summarise(frames["cases"], frames["events"], frames["dist"])
     else:
         result = run_comparison(io.read_processed("observations.csv"), io.read_processed("targets.csv"))
     if args.save:
-        raw_cases = result.cases.drop(columns=["v2", "base_rate", "ambition", "ambition_logit"])
+        raw_cases = result.cases.drop(columns=["v2", POOL_EVENT, "base_rate", "ambition", "ambition_logit"])
         raw_cases.loc[raw_cases["v2_fallback"], "v2_raw"] = np.nan
         frames = {"cases": raw_cases.drop(columns="v2_fallback"),
-                  "events": result.events.drop(columns=["v2", "base_rate", "ambition", "ambition_logit"]),
+                  "events": result.events.drop(columns=["v2", POOL_EVENT, "base_rate", "ambition",
+                                                        "ambition_logit"]),
                   "dist": result.dist}
         io.write_tables_atomically({f"{k}.csv": io.frame_to_csv_bytes(v) for k, v in frames.items()}, args.save)
     print(render(result))

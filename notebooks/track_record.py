@@ -89,7 +89,8 @@ print(nb.reliability(backtest, case_set=case_set).round(3).to_string())
 # level. Below it, intervals are too narrow.
 
 # %%
-figures.coverage_by_horizon(backtest.coverage_by_horizon, level=level, panel=panel);
+for indicator in nb.coverage_indicators(backtest):
+    figures.coverage_by_horizon(backtest.coverage_by_horizon, level=level, panel=panel, indicator=indicator);
 
 # %% [markdown]
 # The pooled, calibrated intervals by indicator, regime (panel) and horizon, each with two 95 % intervals:

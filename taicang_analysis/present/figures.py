@@ -329,9 +329,10 @@ def coverage_by_horizon(table: pd.DataFrame, ax=None, *, level: int = 80, panel:
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("预测期 horizon (years ahead)")
     ax.set_ylabel(f"{level}% 区间覆盖率 interval coverage")
-    ax.set_title(title or f"区间覆盖率 {level}% interval coverage by horizon (panel: {panel})", loc="left")
+    which = f"{indicator}, " if indicator is not None else ""
+    ax.set_title(title or f"区间覆盖率 {level}% interval coverage by horizon ({which}panel: {panel})", loc="left")
     style.integer_years(ax)
-    ax.legend(loc="lower left", frameon=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize="small")
     return ax
 
 

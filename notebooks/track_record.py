@@ -89,8 +89,7 @@ print(nb.reliability(backtest, case_set=case_set).round(3).to_string())
 # level. Below it, intervals are too narrow.
 
 # %%
-for indicator in nb.coverage_indicators(backtest):
-    figures.coverage_by_horizon(backtest.coverage_by_horizon, level=level, panel=panel, indicator=indicator);
+figures.coverage_by_horizon(backtest.coverage_by_horizon, level=level, panel=panel);
 
 # %% [markdown]
 # The pooled, calibrated intervals by indicator, regime (panel) and horizon, each with two 95 % intervals:

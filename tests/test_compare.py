@@ -58,10 +58,31 @@ def test_ambition_baseline_learns_the_direction_and_leaves_each_case_out():
     assert compare.ambition_baseline(a, flipped, np.arange(400))[0] == pytest.approx(p[0])
 
 
-def _frame(p_v2, p_pool, y, cohorts):
+def _frame(p_v2, p_pool, y, cohorts, p_pool_event=None):
     n = len(y)
-    return pd.DataFrame({"v2": p_v2, "v2_raw": p_v2, "pool": p_pool, "base_rate": np.full(n, 0.5),
-                         "ambition_logit": np.full(n, 0.5), "met": y, "cohort": cohorts})
+    return pd.DataFrame({"v2": p_v2, "v2_raw": p_v2, "pool": p_pool,
+                         "pool_event": p_pool if p_pool_event is None else p_pool_event,
+                         "base_rate": np.full(n, 0.5), "ambition_logit": np.full(n, 0.5), "met": y,
+                         "cohort": cohorts})
+
+
+def test_section_12_rule_adopts_the_event_calibrated_pool_only_when_it_is_clearly_better():
+    rng = np.random.default_rng(5)
+    truth = rng.uniform(0.05, 0.95, 3000)
+    y = (rng.random(3000) < truth).astype(float)
+    optimistic = np.clip(truth + 0.25, 0.001, 0.999)  # the pool: too high as a whole
+    cohorts = np.repeat(np.arange(100), 30)
+    events = _frame(truth, optimistic, y, cohorts, p_pool_event=truth)
+    past = _frame(truth[:40], optimistic[:40], y[:40], cohorts[:40] // 10, p_pool_event=truth[:40])
+    d = compare.decide_pool_event(past, events)
+    assert d["pseudo"][1] > 0 and d["adopt_pool_event"] == (d["past_plan"][0] >= 0)
+    # the map makes no difference: the interval is [0, 0], not above 0 -> the pool stays
+    same = compare.decide_pool_event(_frame(truth[:40], truth[:40], y[:40], cohorts[:40] // 10),
+                                     _frame(truth, truth, y, cohorts))
+    assert same["pseudo"] == (0.0, 0.0, 0.0) and not same["adopt_pool_event"]
+    # a map that makes it worse on the pseudo-targets is never adopted
+    worse = compare.decide_pool_event(past, _frame(truth, truth, y, cohorts, p_pool_event=optimistic))
+    assert worse["pseudo"][0] < 0 and not worse["adopt_pool_event"]
 
 
 def test_scoreboard_and_decision_rule():

@@ -251,3 +251,17 @@ def test_style_restores_only_its_own_keys():
     with style.figure_style():
         assert matplotlib.rcParams["font.family"] == style.font_family()
     assert matplotlib.rcParams["font.family"] != style.font_family()
+
+
+def test_coverage_by_horizon_draws_one_panel_per_indicator_with_its_own_rows():
+    cov = pd.DataFrame({"indicator": ["rd_intensity"] * 3 + ["invention_patents_per_10k"] * 3, "panel": "all",
+                        "member": "pooled_calibrated", "horizon": [1, 2, 3] * 2, "n": 10,
+                        "coverage80": [0.8, 0.79, 0.81, 0.5, 0.45, 0.4], "coverage95": 0.9})
+    axes = figures.coverage_by_horizon(cov)
+    assert len(axes) == 2
+    drawn = {ax.get_title(loc="left"): sorted(ln.get_ydata()) for ax in axes
+             for ln in ax.lines if len(ln.get_ydata()) == 3}
+    assert drawn == {"80% coverage (invention_patents_per_10k, panel: all)": [0.4, 0.45, 0.5],
+                     "80% coverage (rd_intensity, panel: all)": [0.79, 0.8, 0.81]}
+    one = figures.coverage_by_horizon(cov, indicator="rd_intensity")
+    assert [sorted(ln.get_ydata()) for ln in one.lines if len(ln.get_ydata()) == 3] == [[0.79, 0.8, 0.81]]

@@ -305,34 +305,60 @@ def reliability_diagram(table: pd.DataFrame, ax=None, *, hue: str | None = None,
 @style.styled
 def coverage_by_horizon(table: pd.DataFrame, ax=None, *, level: int = 80, panel: str = "all", members=None,
                         indicator: str | None = None, title: str | None = None):
-    """Share of outcomes inside the central ``level`` % interval, by horizon, one line per member
-    (and one line style per indicator when the table holds several and ``indicator`` is None).
+    """Share of outcomes inside the central ``level`` % interval, by horizon, one line per member;
+    one panel per indicator when the table holds several, ``indicator`` is None and no ``ax`` is given.
 
     ``table``: `evaluation.backtest.coverage_by_horizon` (columns ``indicator, panel, member,
     horizon, n, coverage80, coverage95``).  The dotted line is the nominal level.
     """
-    column = f"coverage{level}"
+    indicators = (sorted(set(table["indicator"].astype(str)))
+                  if not table.empty and "indicator" in table.columns else [None])
+    if indicator is None and ax is None and len(indicators) > 1:
+        fig, axes = plt.subplots(1, len(indicators), figsize=(5 * len(indicators) + 2, 4), sharey=True,
+                                 layout="constrained")
+        # one colour per member across the panels, and every member in the one legend
+        every = sorted(set(table["member"].astype(str)) & set(members if members is not None else table["member"]))
+        for i, (one, sub_ax) in enumerate(zip(indicators, axes, strict=True)):
+            _coverage_axis(table, sub_ax, level=level, panel=panel, members=members, indicator=one, title=title,
+                           legend=i == len(indicators) - 1, hue_order=every)
+        return axes
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 4), layout="constrained")
+    return _coverage_axis(table, ax, level=level, panel=panel, members=members, indicator=indicator, title=title,
+                          legend=True)
+
+
+def _coverage_axis(table, ax, *, level, panel, members, indicator, title, legend, hue_order=None):
+    column = f"coverage{level}"
     if table.empty:
         _no_data(ax, "no track record yet: make backtest")
         return ax
     rows = table[table["panel"] == panel] if "panel" in table.columns else table
     if members is not None:
         rows = rows[rows["member"].isin(list(members))]
-    several = "indicator" in rows.columns and rows["indicator"].nunique() > 1
     if indicator is not None and "indicator" in rows.columns:
-        rows, several = rows[rows["indicator"] == indicator], False
-    sns.lineplot(data=rows, x="horizon", y=column, hue="member", style="indicator" if several else None,
-                 marker="o", ax=ax, palette="colorblind", errorbar=None)
+        rows = rows[rows["indicator"] == indicator]
+    if hue_order is not None:  # a member missing here still gets its own colour (and the legend its entry)
+        palette = dict(zip(hue_order, sns.color_palette("colorblind", len(hue_order)), strict=True))
+        handles = [plt.Line2D([], [], color=palette[m], marker="o", label=m) for m in hue_order] + [
+            plt.Line2D([], [], color="grey", linestyle=":", linewidth=1, label=f"名义 nominal {level}%")]
+        sns.lineplot(data=rows, x="horizon", y=column, hue="member", marker="o", ax=ax, palette=palette,
+                     hue_order=[m for m in hue_order if m in set(rows["member"])], errorbar=None, legend=False)
+        if legend:
+            ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize="small")
+            legend = False
+    else:
+        sns.lineplot(data=rows, x="horizon", y=column, hue="member", marker="o", ax=ax, palette="colorblind",
+                     errorbar=None, legend=legend)
     ax.axhline(level / 100, color="grey", linestyle=":", linewidth=1, label=f"名义 nominal {level}%")
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("预测期 horizon (years ahead)")
     ax.set_ylabel(f"{level}% 区间覆盖率 interval coverage")
     which = f"{indicator}, " if indicator is not None else ""
-    ax.set_title(title or f"区间覆盖率 {level}% interval coverage by horizon ({which}panel: {panel})", loc="left")
+    ax.set_title(title or f"{level}% coverage ({which}panel: {panel})", loc="left")
     style.integer_years(ax)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize="small")
+    if legend:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize="small")
     return ax
 
 

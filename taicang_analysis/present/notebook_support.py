@@ -429,15 +429,6 @@ def track_record_sentences(scores: pd.DataFrame, *, case_set: str = "past_plan",
     return "\n".join(lines)
 
 
-def coverage_indicators(backtest: Backtest) -> list[str | None]:
-    """The indicators the coverage table holds, one figure each; ``[None]`` for a table without the column or
-    no table, so a notebook still draws its (empty) figure."""
-    table = backtest.coverage_by_horizon
-    if table.empty or "indicator" not in table.columns:
-        return [None]
-    return sorted(set(table["indicator"].astype(str)))
-
-
 def reliability(backtest: Backtest, *, case_set: str = "past_plan") -> pd.DataFrame:
     """The reliability table (binned probability vs frequency met, with counts) of one case set, per method."""
     table = backtest.reliability

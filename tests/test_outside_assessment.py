@@ -236,3 +236,29 @@ def test_the_figure_draws_the_outside_view_beside_the_pool_only_where_it_is_not_
     turnover = study.assess("tech_contract_turnover")  # the outside view is its headline fan already
     assert figures.outside_view_data(turnover).empty
     assert figures.outside_view_data(study.assess("st_progress_contribution")).empty
+
+
+def test_a_class_too_small_to_estimate_still_shows_its_peers_published_pace():
+    from taicang_analysis.assessment.assess import TargetSpec
+    from taicang_analysis.assessment.outside import peer_pace, run_outside_view
+    from taicang_analysis.present.text import outside_view_lines
+    # three same-definition peers (too few for the model); one with a single value has no pace
+    panel = pd.DataFrame({"region": ["Suzhou", "Suzhou", "Suzhou", "Jiangsu", "Jiangsu", "Changshu"],
+                          "year": [2020, 2022, 2025, 2015, 2024, 2023],
+                          "value": [50.9, 52.5, 56.2, 40.0, 50.8, 45.0]})
+    got = run_outside_view(pd.Series({2015: 35.2, 2018: 47.7, 2019: 48.0, 2020: 50.0}), TargetSpec(52.0, 2025),
+                           indicator="hightech_output_share", kind="share", direction="up", bounds=(0.0, 100.0),
+                           panel=panel, horizon_year=2030, n_draws=500)
+    assert not got.ran and got.probability is None
+    pace = {p.region: p for p in got.peer_pace}
+    assert set(pace) == {"Suzhou", "Jiangsu"}
+    assert pace["Suzhou"].per_year == pytest.approx((56.2 - 50.9) / 5)  # 1.06 points a year, by hand
+    assert pace["Jiangsu"].per_year == pytest.approx(10.8 / 9)
+    assert peer_pace(panel) == got.peer_pace and peer_pace(None) == ()
+    text = "\n".join(outside_view_lines(got.to_dict()))
+    assert "Suzhou 50.9 (2020) to 56.2 (2025), +1.06/yr" in text and "not a forecast" in text
+    # a growth-only proxy's levels are another statistic: no pace is shown for it
+    proxy = run_outside_view(pd.Series({2020: 10.8}), TargetSpec(80.0, 2025), indicator="tech_contract_turnover",
+                             kind="level", direction="up", bounds=None, panel=panel.assign(value=panel["value"] * 10),
+                             horizon_year=2030, n_draws=500)
+    assert proxy.peer_pace == ()

@@ -33,6 +33,37 @@ HeadlineSource = Literal["pool", "outside_view"]
 EARLIEST_QUANTILES = (0.1, 0.5, 0.9)
 
 
+@dataclass(frozen=True)
+class PeerPace:
+    """One peer's published pace: from its first to its last value known at the as-of (a description, not a model)."""
+
+    region: str
+    first_year: int
+    first_value: float
+    last_year: int
+    last_value: float
+
+    @property
+    def per_year(self) -> float:
+        return (self.last_value - self.first_value) / (self.last_year - self.first_year)
+
+
+def peer_pace(panel: pd.DataFrame | None) -> tuple[PeerPace, ...]:
+    """Each region's first and last published value in ``panel`` (region, year, value), for regions with two
+    years or more, by region name: where a same-definition class is too small to estimate, the pace its
+    members actually kept is still a fact a reader can hold a projection against."""
+    if panel is None or panel.empty:
+        return ()
+    out = []
+    for region, g in panel.sort_values("year").groupby("region", sort=True):
+        if g["year"].nunique() < 2:
+            continue
+        first, last = g.iloc[0], g.iloc[-1]
+        out.append(PeerPace(str(region), int(first["year"]), float(first["value"]), int(last["year"]),
+                            float(last["value"])))
+    return tuple(out)
+
+
 @dataclass(frozen=True, eq=False)
 class OutsideViewResult:
     """What the stated outside view says about one target (``ran`` False: ``reason`` says why not)."""
@@ -46,6 +77,7 @@ class OutsideViewResult:
     forecast: models.Forecast | None = None
     fit: ov.RegimeFit | None = None
     peers: tuple[str, ...] = ()
+    peer_pace: tuple[PeerPace, ...] = ()  # where a same-definition class could not be estimated
 
     def to_dict(self) -> dict:
         s = self.stated
@@ -63,6 +95,9 @@ class OutsideViewResult:
             "probability": self.probability, "calibrated": False,
             "probability_rule": "(k + 0.5) / (N + 1) of N draws (never exactly 0 or 1); not recalibrated",
             "projection": self.projection,
+            "peer_pace": [{"region": pp.region, "first_year": pp.first_year, "first_value": pp.first_value,
+                           "last_year": pp.last_year, "last_value": pp.last_value, "per_year": pp.per_year}
+                          for pp in self.peer_pace],
         }
 
 
@@ -115,7 +150,8 @@ def run_outside_view(series: pd.Series, target, *, indicator: str | None, kind: 
                   level_effect=view.fair_for == "level", horizon_year=horizon_year, n_draws=n_draws, seed=seed,
                   level=level)
     if isinstance(got, models.Skipped):
-        return OutsideViewResult(indicator, view, False, got.reason, peers=view.peers)
+        pace = peer_pace(panel) if view.fair_for == "level" else ()  # a proxy's levels say nothing of the pace
+        return OutsideViewResult(indicator, view, False, got.reason, peers=view.peers, peer_pace=pace)
     fc, fit, p, projection = got
     return OutsideViewResult(indicator, view, True, f"{fc.model}: {fc.notes}", probability=p, projection=projection,
                              forecast=fc, fit=fit, peers=view.peers)

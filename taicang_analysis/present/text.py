@@ -143,7 +143,12 @@ def outside_view_lines(ov: dict | None) -> list[str]:
     if not ov:
         return []
     if not ov["ran"]:
-        return [f"  outside view: none ({ov['reason']})"]
+        lines = [f"  outside view: none ({ov['reason']})"]
+        if ov.get("peer_pace"):
+            lines.append("    what the same-definition peers published (a description, not a forecast): " + "; ".join(
+                f"{pp['region']} {fmt(pp['first_value'])} ({pp['first_year']}) to {fmt(pp['last_value'])} "
+                f"({pp['last_year']}), {pp['per_year']:+.2f}/yr" for pp in ov["peer_pace"]))
+        return lines
     p = ov["projection"]
     return [f"  outside view ({ov['collection']}/{ov['panel_indicator']}, fair for {ov['fair_for']}): "
             f"P(met) {ov['probability']:.0%} uncalibrated; {p['year']} median {fmt(p['median'])}, "

@@ -2,7 +2,8 @@
 
 Prints the wall time of each stage and in total, the CPU seconds of this process and its workers, the peak
 memory, and beside the total a floor measured in the same run: the series' own-model fits of the rolling origins
-alone (`models.fit_all`, statsmodels' state-space and ETS fits inside), timed serially on every
+alone (`models.fit_all`, statsmodels' state-space and ETS fits inside; every indicator in
+``backtest.CALIBRATION_INDICATORS``), timed serially on every
 ``FLOOR_SAMPLE``-th origin, scaled to all origins and spread over the workers.  Those fits are the part no
 reorganisation of the backtest can remove without changing its numbers; the ratio says how far the rest is
 from it.  The machine is shared: read the CPU seconds beside the wall time.
@@ -39,21 +40,21 @@ def fit_floor(observations, workers: int, sample: int = FLOOR_SAMPLE) -> tuple[f
     from taicang_analysis.evaluation import backtest
     from taicang_analysis.forecast import models
 
-    tasks = backtest.rolling_tasks(observations)
-    ctx = backtest._rolling_context(observations, backtest.ROLLING_INDICATOR, backtest.HORIZONS,
-                                    backtest.SERIES_WINDOW, 3, backtest.DEFAULT_ROLLING_DRAWS, 0)
     origins = []
-    for name, region, years in tasks:
-        g = ctx.panels[name]
-        g = g[g["region"] == region].sort_values("year")
-        full = pd.Series(g["value"].to_numpy(dtype=float), index=g["year"].to_numpy(dtype=int))
-        origins += [(name, region, backtest._window(full, t, ctx.window), t) for t in years]
+    for indicator in backtest.CALIBRATION_INDICATORS:  # every indicator whose rolling origins the backtest runs
+        ctx = backtest._rolling_context(observations, indicator, backtest.HORIZONS,
+                                        backtest.SERIES_WINDOW, 3, backtest.DEFAULT_ROLLING_DRAWS, 0)
+        for name, region, years in backtest.rolling_tasks(observations, indicator=indicator):
+            g = ctx.panels[name]
+            g = g[g["region"] == region].sort_values("year")
+            full = pd.Series(g["value"].to_numpy(dtype=float), index=g["year"].to_numpy(dtype=int))
+            origins += [(ctx, name, region, backtest._window(full, t, ctx.window), t) for t in years]
     chosen = origins[::sample]
+    ctx, _, _, series, t = chosen[0]
     max_h = max(ctx.horizons)
-    series, t = chosen[0][2], chosen[0][3]
     models.fit_all(series, t + max_h, kind=ctx.kind, bounds=ctx.bounds, n_draws=ctx.n_draws)  # imports
     start = time.perf_counter()
-    for name, region, series, t in chosen:
+    for ctx, name, region, series, t in chosen:
         models.fit_all(series, t + max_h, kind=ctx.kind, bounds=ctx.bounds, n_draws=ctx.n_draws,
                        seed=backtest._origin_seed(ctx.seed, name, region, t))
     seconds = time.perf_counter() - start

@@ -284,7 +284,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "only with --comparator about, and must agree with ge/le")
     p.add_argument("--as-of", default=None, help="date (YYYY-MM-DD) or year: use only what was known then")
     p.add_argument("--reference", choices=("cn_provinces", "world", "all", "none"), default="all",
-                   help="reference panels for the reference class")
+                   help="reference panels for the pool's reference class (the stated outside view, "
+                        "forecast/outside_views.py, is reported beside the pool whatever this says)")
     p.add_argument("--exclude-region", action="append", default=[], metavar="REGION",
                    help="leave this region out of the reference classes (e.g. the series' own region; repeatable)")
     p.add_argument("--denominator-growth", type=float, default=None,

@@ -12,6 +12,10 @@ model fits), so each shortcut is held to the code it replaces, on a real subset:
   against ``np.quantile``, and a rolling origin's rows against the same rows
   recomputed with ``np.quantile`` on the unsorted draws;
 * the OLS trend's fit (`models._ols`) against statsmodels' ``OLS``;
+* the state-space fits without statsmodels' discarded work (`models._lean_loglike`: the local
+  linear trend's log-likelihood for Nelder-Mead; `models._without_covariance`: ETS results
+  without the parameters' covariance) against the stock statsmodels objects, call by call
+  and fit by fit on the real rolling origins;
 * the series check's shortcut for float series without gaps against the general path;
 * the panels-as-of memo (`backtest._Sources`) against fresh calls, and the listed
   cases with and without it;
@@ -254,6 +258,88 @@ def test_ols_equals_statsmodels():
         assert expected.df_resid == got.df_resid and expected.scale == got.scale
         assert np.array_equal(expected.bse, got.bse, equal_nan=True)
 
+
+
+_NM_FLAGS = {"transformed": False, "includes_fixed": False, "score_method": "approx", "approx_complex_step": True}
+
+
+def _llt_series(rng, i):
+    n = int(rng.integers(5, 16))
+    z = np.cumsum(rng.standard_normal(n) * rng.choice([0.01, 0.3, 3.0])) + 0.05 * np.arange(n)
+    if i % 3 == 0:  # unobserved years, as the local linear trend sees a series with gaps
+        z[rng.choice(np.arange(1, n - 1), size=max(1, (n - 2) // 3), replace=False)] = np.nan
+    return z
+
+
+def test_lean_loglike_equals_the_stock_call():
+    from statsmodels.tsa.statespace.structural import UnobservedComponents
+
+    rng = np.random.default_rng(5)
+    for i in range(40):
+        z = _llt_series(rng, i)
+        stock = UnobservedComponents(z, level="local linear trend")
+        lean = UnobservedComponents(z, level="local linear trend")
+        models._lean_loglike(lean)
+        assert "loglike" in vars(lean)  # installed on this instance only
+        for _ in range(25):
+            q = rng.standard_normal(3) * rng.choice([1e-4, 0.1, 1.0, 30.0])
+            a, b = stock.loglike(q, _NM_FLAGS), lean.loglike(q, _NM_FLAGS)
+            assert a == b or (np.isnan(a) and np.isnan(b)), (i, q, a, b)
+            for name in ("obs_cov", "state_cov"):  # the model is left as the stock call leaves it
+                assert np.array_equal(stock.ssm[name], lean.ssm[name])
+        variances = q ** 2  # other signatures go to the stock method
+        assert lean.loglike(variances) == stock.loglike(variances)
+
+
+def test_lean_loglike_keeps_the_stock_method_for_other_models():
+    from statsmodels.tsa.statespace.structural import UnobservedComponents
+
+    mod = UnobservedComponents(np.arange(10.0) + np.sin(np.arange(10.0)), level="local level")
+    models._lean_loglike(mod)
+    assert "loglike" not in vars(mod)
+
+
+def test_ets_results_without_covariance_equal_the_stock_results():
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    rng = np.random.default_rng(8)
+    for i in range(12):
+        n = int(rng.integers(8, 16))
+        z = np.cumsum(rng.standard_normal(n) * rng.choice([0.01, 0.3, 3.0]) + rng.normal(0, 0.2))
+        stock = ETSModel(z, error="add", trend="add", damped_trend=True).fit(disp=False, maxiter=200)
+        mod = ETSModel(z, error="add", trend="add", damped_trend=True)
+        models._without_covariance(mod)
+        fast = mod.fit(disp=False, maxiter=200)
+        assert fast.cov_params_default is None and stock.cov_params_default is not None  # what is skipped
+        assert np.array_equal(stock.params, fast.params)
+        assert stock.mle_retvals["converged"] == fast.mle_retvals["converged"]
+        assert np.array_equal(stock.slope, fast.slope) and stock.scale == fast.scale
+        a = stock.simulate(6, anchor="end", repetitions=200, rng=np.random.default_rng(i))
+        b = fast.simulate(6, anchor="end", repetitions=200, rng=np.random.default_rng(i))
+        assert np.array_equal(a, b)
+
+
+def test_state_space_fits_equal_the_stock_path_on_rolling_origins(ctx, observations, monkeypatch):
+    def fits():
+        return [models.fit_all(series, t + max(ctx.horizons), kind=ctx.kind, bounds=ctx.bounds, n_draws=ctx.n_draws,
+                               seed=backtest._origin_seed(ctx.seed, name, region, t),
+                               models=("damped_ets", "local_linear_trend"))
+                for name, region, series, t in _origins(observations, ctx, 30)]
+
+    fast = fits()
+    monkeypatch.setattr(models, "_lean_loglike", lambda mod: None)
+    monkeypatch.setattr(models, "_without_covariance", lambda mod: None)
+    stock = fits()
+    fitted = {"damped_ets": 0, "local_linear_trend": 0}
+    for a, b in zip(fast, stock, strict=True):
+        for x, y in zip(a, b, strict=True):
+            assert type(x) is type(y)
+            if isinstance(x, Skipped):
+                assert x == y
+                continue
+            assert np.array_equal(x.draws, y.draws) and (x.growth, x.notes, x.years) == (y.growth, y.notes, y.years)
+            fitted[x.model] += 1
+    assert min(fitted.values()) >= 10, fitted
 
 @pytest.mark.parametrize("series", [
     pd.Series([1.0, 2.0, 3.5], index=[2010, 2012, 2013], name="x"),

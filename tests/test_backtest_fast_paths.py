@@ -12,10 +12,11 @@ model fits), so each shortcut is held to the code it replaces, on a real subset:
   against ``np.quantile``, and a rolling origin's rows against the same rows
   recomputed with ``np.quantile`` on the unsorted draws;
 * the OLS trend's fit (`models._ols`) against statsmodels' ``OLS``;
-* the state-space fits without statsmodels' discarded work (`models._lean_loglike`: the local
-  linear trend's log-likelihood for Nelder-Mead; `models._without_covariance`: ETS results
-  without the parameters' covariance) against the stock statsmodels objects, call by call
-  and fit by fit on the real rolling origins;
+* the state-space fits without statsmodels' discarded or repeated work (`models._lean_loglike`:
+  the local linear trend's log-likelihood for Nelder-Mead; `models._llt_start_params`: its
+  starting values with the HP filter's matrix built once per length; `models._without_covariance`:
+  ETS results without the parameters' covariance) against the stock statsmodels objects, call by
+  call and fit by fit on the real rolling origins;
 * the series check's shortcut for float series without gaps against the general path;
 * the panels-as-of memo (`backtest._Sources`) against fresh calls, and the listed
   cases with and without it;
@@ -283,6 +284,7 @@ def test_lean_loglike_equals_the_stock_call():
         assert "loglike" in vars(lean)  # installed on this instance only
         for _ in range(25):
             q = rng.standard_normal(3) * rng.choice([1e-4, 0.1, 1.0, 30.0])
+            assert np.array_equal(stock.transform_params(q), q ** 2)  # the lean call squares them itself
             a, b = stock.loglike(q, _NM_FLAGS), lean.loglike(q, _NM_FLAGS)
             assert a == b or (np.isnan(a) and np.isnan(b)), (i, q, a, b)
             for name in ("obs_cov", "state_cov"):  # the model is left as the stock call leaves it
@@ -291,12 +293,30 @@ def test_lean_loglike_equals_the_stock_call():
         assert lean.loglike(variances) == stock.loglike(variances)
 
 
-def test_lean_loglike_keeps_the_stock_method_for_other_models():
+def test_lean_loglike_and_start_params_keep_the_stock_ones_for_other_models():
     from statsmodels.tsa.statespace.structural import UnobservedComponents
 
     mod = UnobservedComponents(np.arange(10.0) + np.sin(np.arange(10.0)), level="local level")
     models._lean_loglike(mod)
     assert "loglike" not in vars(mod)
+    assert models._llt_start_params(mod) is None
+
+
+def test_start_params_and_hp_filter_equal_statsmodels():
+    from statsmodels.tsa.filters.hp_filter import hpfilter
+    from statsmodels.tsa.statespace.structural import UnobservedComponents
+
+    rng = np.random.default_rng(9)
+    for i in range(60):
+        z = _llt_series(rng, i)
+        mod = UnobservedComponents(z, level="local linear trend")
+        stock, mine = mod.start_params, models._llt_start_params(mod)
+        assert len(stock) == len(mine) == 3 and all(a == b for a, b in zip(stock, mine)), (i, stock, mine)
+        observed = z[~np.isnan(z)]
+        for x in (observed, observed * 1e4, observed[:5]):  # the cached matrix of each length is reused
+            cycle, trend = hpfilter(x)
+            mine_cycle, mine_trend = models._hp_cycle_trend(x)
+            assert np.array_equal(cycle, mine_cycle) and np.array_equal(trend, mine_trend)
 
 
 def test_ets_results_without_covariance_equal_the_stock_results():
@@ -329,6 +349,7 @@ def test_state_space_fits_equal_the_stock_path_on_rolling_origins(ctx, observati
     fast = fits()
     monkeypatch.setattr(models, "_lean_loglike", lambda mod: None)
     monkeypatch.setattr(models, "_without_covariance", lambda mod: None)
+    monkeypatch.setattr(models, "_llt_start_params", lambda mod: None)
     stock = fits()
     fitted = {"damped_ets": 0, "local_linear_trend": 0}
     for a, b in zip(fast, stock, strict=True):

@@ -292,7 +292,8 @@ def _local_linear_trend(z, years, fy, rng, n_draws):
     # cov_type "none": the parameters' covariance is never read (the draws condition on the fitted variances)
     mod = _lazy("UnobservedComponents")(grid.to_numpy(), level="local linear trend")
     _lean_loglike(mod)
-    res = mod.fit(disp=False, method="nm", maxiter=_LLT_MAXITER, cov_type="none")
+    res = mod.fit(start_params=_llt_start_params(mod), disp=False, method="nm", maxiter=_LLT_MAXITER,
+                  cov_type="none")
     params = np.asarray(res.params, dtype=float)
     if not res.mle_retvals.get("converged", False):
         return None, "state-space likelihood optimisation did not converge"
@@ -386,9 +387,9 @@ def _lean_loglike(mod) -> None:
                 or ssm._obs_cov.shape != (1, 1, 1) or ssm._state_cov.shape != (2, 2, 1)):
             return stock(params, *args, **kwargs)
         p = np.array(params, ndmin=1)
-        if p.dtype != np.float64:
+        if p.dtype != np.float64 or p.shape != (3,):
             return stock(params, *args, **kwargs)
-        p = mod.transform_params(p)
+        p = p ** 2  # transform_params: every parameter is a variance, constrained[:3] = unconstrained[:3] ** 2
         copies = ssm._representations[prefix]
         for target in (ssm._obs_cov, copies["obs_cov"]):
             target[0, 0, 0] = p[0]
@@ -401,8 +402,62 @@ def _lean_loglike(mod) -> None:
         kfilter.tolerance = ssm.tolerance
         ssm._initialize_state(prefix=prefix, complex_step=False)
         kfilter()
-        return np.sum(kfilter.loglikelihood[ssm.loglikelihood_burn:])
+        return np.asarray(kfilter.loglikelihood)[ssm.loglikelihood_burn:].sum()  # np.sum of the memoryview
     mod.loglike = loglike
+
+
+def _is_local_linear_trend(mod) -> bool:
+    return (list(mod.parameters) == ["irregular_var", "level_var", "trend_var"] and not mod._has_fixed_params
+            and mod.level and mod.stochastic_level and mod.stochastic_trend and mod.irregular
+            and not (mod.cycle or mod.autoregressive or mod.regression or mod.seasonal or mod.freq_seasonal))
+
+
+def _llt_start_params(mod) -> list | None:
+    """``UnobservedComponents.start_params`` of a local linear trend, the same numbers, its HP filters' matrix built
+    once per length (`_hp_cycle_trend`); None (the stock property) for any other model.
+
+    The stock steps: the observed values; an HP filter of them (cycle = ``resid``) and of that trend; the
+    irregular variance ``np.var(resid)``, the level variance ``np.std(cycle2) ** 2``, the trend variance
+    ``np.std(trend2) ** 2``, in the order of ``mod.parameters``.
+    """
+    if not _is_local_linear_trend(mod):
+        return None
+    endog = mod.endog
+    if np.any(np.isnan(endog)):
+        endog = endog[~np.isnan(endog).squeeze()]
+    resid, trend1 = _hp_cycle_trend(endog)
+    cycle2, trend2 = _hp_cycle_trend(trend1)
+    start = {"irregular_var": np.var(resid), "level_var": np.std(cycle2) ** 2, "trend_var": np.std(trend2) ** 2}
+    return [start[name] for name in mod.parameters]
+
+
+_HP_MATRICES: dict = {}  # (nobs, lamb) -> the HP filter's system matrix (CSC), read only (a copy goes to spsolve)
+
+
+def _hp_cycle_trend(x, lamb: float = 1600) -> tuple[np.ndarray, np.ndarray]:
+    """statsmodels' ``hpfilter(x, lamb)`` on an array: (cycle, trend), with the sparse system matrix -- which depends
+    on the length alone -- built once per length (two thirds of the filter's time on a ten-point series)."""
+    from scipy.sparse.linalg import spsolve
+    from statsmodels.tools.validation import array_like
+
+    x = array_like(x, "x", ndim=1)
+    nobs = len(x)
+    matrix = _HP_MATRICES.get((nobs, lamb))
+    if matrix is None:
+        from scipy import sparse
+        from statsmodels.compat.scipy import SP_LT_2
+
+        offsets = np.array([0, 1, 2])
+        data = np.repeat([[1.], [-2.], [1.]], nobs, axis=1)
+        if SP_LT_2:
+            eye = sparse.eye(nobs, nobs)
+            k = sparse.dia_matrix((data, offsets), shape=(nobs - 2, nobs))
+        else:
+            eye = sparse.eye_array(nobs, nobs)
+            k = sparse.dia_array((data, offsets), shape=(nobs - 2, nobs))
+        matrix = _HP_MATRICES[(nobs, lamb)] = (eye + lamb * k.T.dot(k)).tocsc()
+    trend = spsolve(matrix.copy(), x, use_umfpack=True)
+    return x - trend, trend
 
 
 _FITTERS = {"rw_drift": _rw_drift, "linear": _ols_trend, "loglinear": _ols_trend,

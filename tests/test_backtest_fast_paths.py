@@ -9,7 +9,8 @@ model fits), so each shortcut is held to the code it replaces, on a real subset:
   pandas matching it replaced (kept here as the oracle), and the longest
   reachable horizon in one pass against asking again;
 * the rolling origins' quantiles read off one sort (`backtest._sorted_quantiles`)
-  against ``np.quantile``, and a rolling origin's rows against the same rows
+  against ``np.quantile``, their PIT by bisection (`backtest._share_at_or_below`) against
+  the mean of the comparison, and a rolling origin's rows against the same rows
   recomputed with ``np.quantile`` on the unsorted draws;
 * the OLS trend's fit (`models._ols`) against statsmodels' ``OLS``;
 * the state-space fits without statsmodels' discarded or repeated work (`models._lean_loglike`:
@@ -204,6 +205,30 @@ def test_sorted_quantiles_equal_numpy_quantile():
             got = backtest._sorted_quantiles(np.sort(x, axis=0), q)
         assert np.array_equal(expected, got, equal_nan=True), i
 
+
+
+def test_share_at_or_below_equals_the_mean_of_the_comparison():
+    rng = np.random.default_rng(4)
+    for i in range(400):
+        n = 2000 if i % 4 == 0 else int(rng.integers(1, 40))
+        k = int(rng.integers(1, 8))
+        x = rng.standard_normal((n, k))
+        if i % 5 == 0:
+            x = np.round(x, 1)  # ties
+        if i % 7 == 0:
+            x[rng.integers(0, n)] = np.inf
+        if i % 9 == 0:
+            x[rng.integers(0, n)] = -np.inf
+        if i % 11 == 0:
+            x[rng.integers(0, n), 0] = np.nan
+        ordered = np.sort(x, axis=0)
+        values = rng.standard_normal(k) * 2
+        if i % 3 == 0:
+            values = ordered[rng.integers(0, n)].copy()  # a value equal to a draw
+        if i % 13 == 0:
+            values[0] = rng.choice([np.inf, -np.inf, np.nan, 0.0, -0.0])
+        expected = np.mean(ordered <= values, axis=0)
+        assert np.array_equal(expected, backtest._share_at_or_below(ordered, values)), i
 
 def _old_member_stats(draws, outcomes, kind, bounds, log_ok):
     """What `_member_rows` computed with ``np.quantile`` on the unsorted draws."""

@@ -6,8 +6,9 @@ model fits), so each shortcut is held to the code it replaces, on a real subset:
 * reference classes from a panel prepared once (`reference.prepare_panel`: the
   exclusion and the as-of cut become a filter on each horizon's candidates)
   against the panel prepared per call, the numpy matching against the
-  pandas matching it replaced (kept here as the oracle), and the longest
-  reachable horizon in one pass against asking again;
+  pandas matching it replaced (kept here as the oracle), the candidates kept without the
+  last exclusion against one filter, and the longest reachable horizon in one pass against
+  asking again;
 * the rolling origins' quantiles read off one sort (`backtest._sorted_quantiles`)
   against ``np.quantile``, their PIT by bisection (`backtest._share_at_or_below`) against
   the mean of the comparison, and a rolling origin's rows against the same rows
@@ -147,6 +148,28 @@ def test_prepared_panel_gives_the_same_forecasts_as_the_frame(ctx, observations)
                     pd.testing.assert_frame_equal(a.matches, b.matches, check_exact=True)
                 seen["forecast"] += 1
     assert seen["forecast"] >= 20 and seen["skipped"] >= 1  # both outcomes exercised
+
+
+def test_prepared_candidates_equal_one_filter_in_any_call_order(ctx):
+    """The candidates kept without the last exclusion, then cut, against one filter with both conditions."""
+    for name, prepared in ctx.prepared.items():
+        regions = list(prepared.prep["regions"])
+        years = prepared.prep["years"]
+        calls = [((regions[0],), int(years[-3])), ((regions[0],), int(years[-8])), ((regions[0],), None),
+                 ((regions[1],), int(years[-5])), ((), int(years[-4])), ((regions[0],), int(years[-2])),
+                 (("no such region",), int(years[-6])), ((regions[2], regions[3]), int(years[-7])),
+                 ((regions[2], regions[3]), None), ((), None)]
+        for exclude, cut in calls:
+            for k in (1, 4, 10):
+                got = prepared.candidates(k, exclude, cut)
+                full = reference._candidates(prepared.prep, k)
+                keep = ~np.isin(full["row"], np.flatnonzero(np.isin(prepared.prep["regions"], list(exclude))))
+                if cut is not None:
+                    keep &= full["origin_year"] + k <= cut
+                assert got.keys() == full.keys()
+                for column in full:
+                    assert np.array_equal(got[column], full[column][keep], equal_nan=column == "recent_growth"), \
+                        (name, exclude, cut, k, column)
 
 
 def _retry_longest(series, t, max_h, panel, **args):

@@ -6,12 +6,19 @@ model fits), so each shortcut is held to the code it replaces, on a real subset:
 * reference classes from a panel prepared once (`reference.prepare_panel`: the
   exclusion and the as-of cut become a filter on each horizon's candidates)
   against the panel prepared per call, the numpy matching against the
-  pandas matching it replaced (kept here as the oracle), and the longest
-  reachable horizon in one pass against asking again;
+  pandas matching it replaced (kept here as the oracle), the candidates kept without the
+  last exclusion against one filter, and the longest reachable horizon in one pass against
+  asking again;
 * the rolling origins' quantiles read off one sort (`backtest._sorted_quantiles`)
-  against ``np.quantile``, and a rolling origin's rows against the same rows
+  against ``np.quantile``, their PIT by bisection (`backtest._share_at_or_below`) against
+  the mean of the comparison, and a rolling origin's rows against the same rows
   recomputed with ``np.quantile`` on the unsorted draws;
 * the OLS trend's fit (`models._ols`) against statsmodels' ``OLS``;
+* the state-space fits without statsmodels' discarded or repeated work (`models._lean_loglike`:
+  the local linear trend's log-likelihood for Nelder-Mead; `models._llt_start_params`: its
+  starting values with the HP filter's matrix built once per length; `models._without_covariance`:
+  ETS results without the parameters' covariance) against the stock statsmodels objects, call by
+  call and fit by fit on the real rolling origins;
 * the series check's shortcut for float series without gaps against the general path;
 * the panels-as-of memo (`backtest._Sources`) against fresh calls, and the listed
   cases with and without it;
@@ -143,6 +150,28 @@ def test_prepared_panel_gives_the_same_forecasts_as_the_frame(ctx, observations)
     assert seen["forecast"] >= 20 and seen["skipped"] >= 1  # both outcomes exercised
 
 
+def test_prepared_candidates_equal_one_filter_in_any_call_order(ctx):
+    """The candidates kept without the last exclusion, then cut, against one filter with both conditions."""
+    for name, prepared in ctx.prepared.items():
+        regions = list(prepared.prep["regions"])
+        years = prepared.prep["years"]
+        calls = [((regions[0],), int(years[-3])), ((regions[0],), int(years[-8])), ((regions[0],), None),
+                 ((regions[1],), int(years[-5])), ((), int(years[-4])), ((regions[0],), int(years[-2])),
+                 (("no such region",), int(years[-6])), ((regions[2], regions[3]), int(years[-7])),
+                 ((regions[2], regions[3]), None), ((), None)]
+        for exclude, cut in calls:
+            for k in (1, 4, 10):
+                got = prepared.candidates(k, exclude, cut)
+                full = reference._candidates(prepared.prep, k)
+                keep = ~np.isin(full["row"], np.flatnonzero(np.isin(prepared.prep["regions"], list(exclude))))
+                if cut is not None:
+                    keep &= full["origin_year"] + k <= cut
+                assert got.keys() == full.keys()
+                for column in full:
+                    assert np.array_equal(got[column], full[column][keep], equal_nan=column == "recent_growth"), \
+                        (name, exclude, cut, k, column)
+
+
 def _retry_longest(series, t, max_h, panel, **args):
     """The loop `longest_reference_forecast` replaced: ask again for the horizon before the first that failed."""
     h = max_h
@@ -200,6 +229,30 @@ def test_sorted_quantiles_equal_numpy_quantile():
         assert np.array_equal(expected, got, equal_nan=True), i
 
 
+
+def test_share_at_or_below_equals_the_mean_of_the_comparison():
+    rng = np.random.default_rng(4)
+    for i in range(400):
+        n = 2000 if i % 4 == 0 else int(rng.integers(1, 40))
+        k = int(rng.integers(1, 8))
+        x = rng.standard_normal((n, k))
+        if i % 5 == 0:
+            x = np.round(x, 1)  # ties
+        if i % 7 == 0:
+            x[rng.integers(0, n)] = np.inf
+        if i % 9 == 0:
+            x[rng.integers(0, n)] = -np.inf
+        if i % 11 == 0:
+            x[rng.integers(0, n), 0] = np.nan
+        ordered = np.sort(x, axis=0)
+        values = rng.standard_normal(k) * 2
+        if i % 3 == 0:
+            values = ordered[rng.integers(0, n)].copy()  # a value equal to a draw
+        if i % 13 == 0:
+            values[0] = rng.choice([np.inf, -np.inf, np.nan, 0.0, -0.0])
+        expected = np.mean(ordered <= values, axis=0)
+        assert np.array_equal(expected, backtest._share_at_or_below(ordered, values)), i
+
 def _old_member_stats(draws, outcomes, kind, bounds, log_ok):
     """What `_member_rows` computed with ``np.quantile`` on the unsorted draws."""
     q = np.quantile(draws, backtest._QUANTILES, axis=0)
@@ -254,6 +307,112 @@ def test_ols_equals_statsmodels():
         assert expected.df_resid == got.df_resid and expected.scale == got.scale
         assert np.array_equal(expected.bse, got.bse, equal_nan=True)
 
+
+
+_NM_FLAGS = {"transformed": False, "includes_fixed": False, "score_method": "approx", "approx_complex_step": True}
+
+
+def _llt_series(rng, i):
+    n = int(rng.integers(5, 16))
+    z = np.cumsum(rng.standard_normal(n) * rng.choice([0.01, 0.3, 3.0])) + 0.05 * np.arange(n)
+    if i % 3 == 0:  # unobserved years, as the local linear trend sees a series with gaps
+        z[rng.choice(np.arange(1, n - 1), size=max(1, (n - 2) // 3), replace=False)] = np.nan
+    return z
+
+
+def test_lean_loglike_equals_the_stock_call():
+    from statsmodels.tsa.statespace.structural import UnobservedComponents
+
+    rng = np.random.default_rng(5)
+    for i in range(40):
+        z = _llt_series(rng, i)
+        stock = UnobservedComponents(z, level="local linear trend")
+        lean = UnobservedComponents(z, level="local linear trend")
+        models._lean_loglike(lean)
+        assert "loglike" in vars(lean)  # installed on this instance only
+        for j in range(25):
+            if j == 12:  # a complex-step call (complex matrices, another filter) in between goes to the stock method
+                step = {"transformed": False, "includes_fixed": False, "complex_step": True}
+                cq = rng.standard_normal(3) + 1e-20j
+                assert stock.loglike(cq, step) == lean.loglike(cq, step)
+            q = rng.standard_normal(3) * rng.choice([1e-4, 0.1, 1.0, 30.0])
+            assert np.array_equal(stock.transform_params(q), q ** 2)  # the lean call squares them itself
+            a, b = stock.loglike(q, _NM_FLAGS), lean.loglike(q, _NM_FLAGS)
+            assert a == b or (np.isnan(a) and np.isnan(b)), (i, q, a, b)
+            for name in ("obs_cov", "state_cov"):  # the model is left as the stock call leaves it
+                assert np.array_equal(stock.ssm[name], lean.ssm[name])
+        variances = q ** 2  # other signatures go to the stock method
+        assert lean.loglike(variances) == stock.loglike(variances)
+
+
+def test_lean_loglike_and_start_params_keep_the_stock_ones_for_other_models():
+    from statsmodels.tsa.statespace.structural import UnobservedComponents
+
+    mod = UnobservedComponents(np.arange(10.0) + np.sin(np.arange(10.0)), level="local level")
+    models._lean_loglike(mod)
+    assert "loglike" not in vars(mod)
+    assert models._llt_start_params(mod) is None
+
+
+def test_start_params_and_hp_filter_equal_statsmodels():
+    from statsmodels.tsa.filters.hp_filter import hpfilter
+    from statsmodels.tsa.statespace.structural import UnobservedComponents
+
+    rng = np.random.default_rng(9)
+    for i in range(60):
+        z = _llt_series(rng, i)
+        mod = UnobservedComponents(z, level="local linear trend")
+        stock, mine = mod.start_params, models._llt_start_params(mod)
+        assert len(stock) == len(mine) == 3 and all(a == b for a, b in zip(stock, mine)), (i, stock, mine)
+        observed = z[~np.isnan(z)]
+        for x in (observed, observed * 1e4, observed[:5]):  # the cached matrix of each length is reused
+            cycle, trend = hpfilter(x)
+            mine_cycle, mine_trend = models._hp_cycle_trend(x)
+            assert np.array_equal(cycle, mine_cycle) and np.array_equal(trend, mine_trend)
+
+
+def test_ets_results_without_covariance_equal_the_stock_results():
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    rng = np.random.default_rng(8)
+    for i in range(12):
+        n = int(rng.integers(8, 16))
+        z = np.cumsum(rng.standard_normal(n) * rng.choice([0.01, 0.3, 3.0]) + rng.normal(0, 0.2))
+        stock = ETSModel(z, error="add", trend="add", damped_trend=True).fit(disp=False, maxiter=200)
+        mod = ETSModel(z, error="add", trend="add", damped_trend=True)
+        models._without_covariance(mod)
+        fast = mod.fit(disp=False, maxiter=200)
+        assert fast.cov_params_default is None and stock.cov_params_default is not None  # what is skipped
+        assert np.array_equal(stock.params, fast.params)
+        assert stock.mle_retvals["converged"] == fast.mle_retvals["converged"]
+        assert np.array_equal(stock.slope, fast.slope) and stock.scale == fast.scale
+        a = stock.simulate(6, anchor="end", repetitions=200, rng=np.random.default_rng(i))
+        b = fast.simulate(6, anchor="end", repetitions=200, rng=np.random.default_rng(i))
+        assert np.array_equal(a, b)
+
+
+def test_state_space_fits_equal_the_stock_path_on_rolling_origins(ctx, observations, monkeypatch):
+    def fits():
+        return [models.fit_all(series, t + max(ctx.horizons), kind=ctx.kind, bounds=ctx.bounds, n_draws=ctx.n_draws,
+                               seed=backtest._origin_seed(ctx.seed, name, region, t),
+                               models=("damped_ets", "local_linear_trend"))
+                for name, region, series, t in _origins(observations, ctx, 30)]
+
+    fast = fits()
+    monkeypatch.setattr(models, "_lean_loglike", lambda mod: None)
+    monkeypatch.setattr(models, "_without_covariance", lambda mod: None)
+    monkeypatch.setattr(models, "_llt_start_params", lambda mod: None)
+    stock = fits()
+    fitted = {"damped_ets": 0, "local_linear_trend": 0}
+    for a, b in zip(fast, stock, strict=True):
+        for x, y in zip(a, b, strict=True):
+            assert type(x) is type(y)
+            if isinstance(x, Skipped):
+                assert x == y
+                continue
+            assert np.array_equal(x.draws, y.draws) and (x.growth, x.notes, x.years) == (y.growth, y.notes, y.years)
+            fitted[x.model] += 1
+    assert min(fitted.values()) >= 10, fitted
 
 @pytest.mark.parametrize("series", [
     pd.Series([1.0, 2.0, 3.5], index=[2010, 2012, 2013], name="x"),

@@ -747,6 +747,17 @@ def _sorted(values: np.ndarray) -> np.ndarray:
     return np.sort(values, axis=0)
 
 
+def _share_at_or_below(ordered: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``np.mean(x <= values, axis=0)`` of ``ordered = np.sort(x, axis=0)``, the same numbers: each column's count
+    of draws <= its value found by bisection (NaN draws sort last and never count) over the number of draws.
+    A NaN value (which no draw is <= to) goes to the mean itself."""
+    if np.isnan(values).any():
+        return np.mean(ordered <= values, axis=0)
+    counts = np.array([np.searchsorted(ordered[:, j], values[j], side="right") for j in range(len(values))],
+                      dtype=float)
+    return counts / ordered.shape[0]
+
+
 def _member_rows(member, weights: dict[int, float], pool_types: dict[int, str], ctx: _RollingContext, base: dict,
                  outcomes: dict[int, float], log_ok: bool, horizons=None) -> list[dict]:
     """One row per horizon in ``outcomes`` (and ``horizons``, if given) that ``member`` reaches."""
@@ -761,7 +772,7 @@ def _member_rows(member, weights: dict[int, float], pool_types: dict[int, str], 
     zo = _z(out, ctx.kind, ctx.bounds, log_ok)
     r80 = scoring.required_spread(zo, zq[2], zq[1], zq[3])
     r95 = scoring.required_spread(zo, zq[2], zq[0], zq[4])
-    pit = np.mean(draws <= out, axis=0)
+    pit = _share_at_or_below(draws, out)
     rows = []
     for j, h in enumerate(hs):
         with np.errstate(divide="ignore", invalid="ignore"):

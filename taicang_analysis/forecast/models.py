@@ -272,7 +272,9 @@ def _ols(y: np.ndarray, x: np.ndarray) -> _OLSFit:
 
 def _damped_ets(z, years, fy, rng, n_draws):
     """Additive-error damped-trend ETS; draws from the fitted model's simulate."""
-    res = _lazy("ETSModel")(z, error="add", trend="add", damped_trend=True).fit(disp=False, maxiter=_ETS_MAXITER)
+    mod = _lazy("ETSModel")(z, error="add", trend="add", damped_trend=True)
+    _without_covariance(mod)
+    res = mod.fit(disp=False, maxiter=_ETS_MAXITER)
     if not res.mle_retvals.get("converged", False):
         return None, "ETS likelihood optimisation did not converge"
     sims = res.simulate(len(fy), anchor="end", repetitions=n_draws, rng=rng)
@@ -288,8 +290,10 @@ def _local_linear_trend(z, years, fy, rng, n_draws):
     """Local linear trend on the full annual grid; missing years are NaN (unobserved)."""
     grid = pd.Series(z, index=years).reindex(range(years[0], years[-1] + 1))
     # cov_type "none": the parameters' covariance is never read (the draws condition on the fitted variances)
-    res = _lazy("UnobservedComponents")(grid.to_numpy(), level="local linear trend").fit(
-        disp=False, method="nm", maxiter=_LLT_MAXITER, cov_type="none")
+    mod = _lazy("UnobservedComponents")(grid.to_numpy(), level="local linear trend")
+    _lean_loglike(mod)
+    res = mod.fit(start_params=_llt_start_params(mod), disp=False, method="nm", maxiter=_LLT_MAXITER,
+                  cov_type="none")
     params = np.asarray(res.params, dtype=float)
     if not res.mle_retvals.get("converged", False):
         return None, "state-space likelihood optimisation did not converge"
@@ -311,6 +315,152 @@ def _local_linear_trend(z, years, fy, rng, n_draws):
             f" variances {variances}; last trend {slope:.4g}/yr;"
             " conditional on fitted variances (no parameter uncertainty)")
     return (paths, slope), note
+
+
+# -- statsmodels without the work whose result is discarded ---------------------------------------
+# The two state-space fits are most of a backtest's time (thousands of 5-15 point series).  Both
+# shortcuts below leave statsmodels' optimiser, its settings, starting values and draws untouched and
+# give its numbers bit for bit (tests/test_backtest_fast_paths.py holds them to the stock objects).
+
+def _without_covariance(mod) -> None:
+    """Let ``ETSModel.fit`` skip the parameters' covariance (a numerical Hessian: ~15 % of a fit).
+
+    ``ETSResults.__init__`` computes it eagerly; nothing here reads it (the draws come from
+    ``simulate``, which reads the parameters, states and residual scale).  The model's ``smooth``
+    is replaced on this instance only, with the same steps and a results class whose covariance is
+    never computed (``cov_params_default`` is None).
+    """
+    results_class, wrapper_class = _ets_results_without_covariance()
+
+    def smooth(params, return_raw=False):
+        params = np.asarray(params)
+        return mod._wrap_results(params, mod._smooth(params), return_raw, results_class=results_class,
+                                 wrapper_class=wrapper_class)
+    mod.smooth = smooth
+
+
+_ETS_RESULTS: list = []
+
+
+def _ets_results_without_covariance():
+    if not _ETS_RESULTS:
+        from statsmodels.tsa.exponential_smoothing.ets import ETSResults, ETSResultsWrapper
+
+        class ETSResultsWithoutCovariance(ETSResults):
+            cov_params_approx = None  # shadows the cached numerical-Hessian covariance __init__ reads
+
+        _ETS_RESULTS[:] = [ETSResultsWithoutCovariance, ETSResultsWrapper]
+    return tuple(_ETS_RESULTS)
+
+
+def _lean_loglike(mod) -> None:
+    """Give a local-linear-trend ``UnobservedComponents`` a log-likelihood for its optimiser without the overhead.
+
+    Nelder-Mead calls ``mod.loglike`` ~80 times per fit; each call re-validates the arguments,
+    re-sets the matrices through their descriptors, copies every matrix into the Cython state space
+    and re-checks the filter's settings, around a Kalman filter that itself takes a fifth of the
+    call.  The lean call does what changes between calls and nothing else: the three variances
+    (``transform_params``: squares) written into the model's matrices and the Cython copies, the
+    filter's settings re-applied, the state re-initialised, the same Cython filter run and its
+    log-likelihood summed as ``KalmanFilter.loglike`` sums it.  Any other call (other flags, complex
+    step, a filter object not in the state the stock call left) goes to the stock method.
+    """
+    from statsmodels.tsa.statespace.kalman_filter import FILTER_CONCENTRATED, MEMORY_CONSERVE, MEMORY_NO_LIKELIHOOD
+
+    ssm = mod.ssm
+    if (mod.param_names != ["sigma2.irregular", "sigma2.level", "sigma2.trend"] or mod._has_fixed_params
+            or mod._repeat_any_var or mod.k_obs_cov != 1 or mod.k_state_cov != 2
+            or ssm.shapes["obs_cov"] != (1, 1, 1) or ssm.shapes["state_cov"] != (2, 2, 1) or ssm.prefix != "d"):
+        return  # not the model this was written for: keep the stock method
+    stock = mod.loglike
+    memory = MEMORY_CONSERVE ^ MEMORY_NO_LIKELIHOOD  # what KalmanFilter.loglike filters with
+    _, rows, cols = mod._idx_state_cov
+
+    def loglike(params, *args, **kwargs):
+        flags = args[0] if len(args) == 1 and type(args[0]) is dict else None
+        # ``ssm.prefix`` (a BLAS type lookup over every matrix, a third of this call) is "d" while the two
+        # matrices the parameters set are float64: nothing else in this model changes
+        prefix = "d"
+        kfilter = ssm._kalman_filters.get(prefix)
+        if (flags is None or kwargs or flags.get("transformed", True) or flags.get("includes_fixed", False)
+                or flags.get("complex_step", False) or kfilter is None or prefix not in ssm._statespaces
+                or kfilter.conserve_memory != memory or kfilter.loglikelihood_burn != ssm.loglikelihood_burn
+                or ssm.filter_method & FILTER_CONCENTRATED
+                or ssm._obs_cov.shape != (1, 1, 1) or ssm._state_cov.shape != (2, 2, 1)
+                or ssm._obs_cov.dtype != np.float64 or ssm._state_cov.dtype != np.float64):
+            return stock(params, *args, **kwargs)
+        p = np.array(params, ndmin=1)
+        if p.dtype != np.float64 or p.shape != (3,):
+            return stock(params, *args, **kwargs)
+        p = p ** 2  # transform_params: every parameter is a variance, constrained[:3] = unconstrained[:3] ** 2
+        copies = ssm._representations[prefix]
+        for target in (ssm._obs_cov, copies["obs_cov"]):
+            target[0, 0, 0] = p[0]
+        for target in (ssm._state_cov, copies["state_cov"]):
+            target[rows, cols, 0] = p[1:3]
+        kfilter.set_filter_method(ssm.filter_method, False)
+        kfilter.inversion_method = ssm.inversion_method
+        kfilter.stability_method = ssm.stability_method
+        kfilter.filter_timing = ssm.filter_timing
+        kfilter.tolerance = ssm.tolerance
+        ssm._initialize_state(prefix=prefix, complex_step=False)
+        kfilter()
+        return np.asarray(kfilter.loglikelihood)[ssm.loglikelihood_burn:].sum()  # np.sum of the memoryview
+    mod.loglike = loglike
+
+
+def _is_local_linear_trend(mod) -> bool:
+    return (list(mod.parameters) == ["irregular_var", "level_var", "trend_var"] and not mod._has_fixed_params
+            and mod.level and mod.stochastic_level and mod.stochastic_trend and mod.irregular
+            and not (mod.cycle or mod.autoregressive or mod.regression or mod.seasonal or mod.freq_seasonal))
+
+
+def _llt_start_params(mod) -> list | None:
+    """``UnobservedComponents.start_params`` of a local linear trend, the same numbers, its HP filters' matrix built
+    once per length (`_hp_cycle_trend`); None (the stock property) for any other model.
+
+    The stock steps: the observed values; an HP filter of them (cycle = ``resid``) and of that trend; the
+    irregular variance ``np.var(resid)``, the level variance ``np.std(cycle2) ** 2``, the trend variance
+    ``np.std(trend2) ** 2``, in the order of ``mod.parameters``.
+    """
+    if not _is_local_linear_trend(mod):
+        return None
+    endog = mod.endog
+    if np.any(np.isnan(endog)):
+        endog = endog[~np.isnan(endog).squeeze()]
+    resid, trend1 = _hp_cycle_trend(endog)
+    cycle2, trend2 = _hp_cycle_trend(trend1)
+    start = {"irregular_var": np.var(resid), "level_var": np.std(cycle2) ** 2, "trend_var": np.std(trend2) ** 2}
+    return [start[name] for name in mod.parameters]
+
+
+_HP_MATRICES: dict = {}  # (nobs, lamb) -> the HP filter's system matrix (CSC), read only (a copy goes to spsolve)
+
+
+def _hp_cycle_trend(x, lamb: float = 1600) -> tuple[np.ndarray, np.ndarray]:
+    """statsmodels' ``hpfilter(x, lamb)`` on an array: (cycle, trend), with the sparse system matrix -- which depends
+    on the length alone -- built once per length (two thirds of the filter's time on a ten-point series)."""
+    from scipy.sparse.linalg import spsolve
+    from statsmodels.tools.validation import array_like
+
+    x = array_like(x, "x", ndim=1)
+    nobs = len(x)
+    matrix = _HP_MATRICES.get((nobs, lamb))
+    if matrix is None:
+        from scipy import sparse
+        from statsmodels.compat.scipy import SP_LT_2
+
+        offsets = np.array([0, 1, 2])
+        data = np.repeat([[1.], [-2.], [1.]], nobs, axis=1)
+        if SP_LT_2:
+            eye = sparse.eye(nobs, nobs)
+            k = sparse.dia_matrix((data, offsets), shape=(nobs - 2, nobs))
+        else:
+            eye = sparse.eye_array(nobs, nobs)
+            k = sparse.dia_array((data, offsets), shape=(nobs - 2, nobs))
+        matrix = _HP_MATRICES[(nobs, lamb)] = (eye + lamb * k.T.dot(k)).tocsc()
+    trend = spsolve(matrix.copy(), x, use_umfpack=True)
+    return x - trend, trend
 
 
 _FITTERS = {"rw_drift": _rw_drift, "linear": _ols_trend, "loglinear": _ols_trend,

@@ -242,24 +242,36 @@ class PreparedPanel:
     prep: dict
     _by_k: dict = field(default_factory=dict, repr=False)  # k -> the whole panel's candidates
     _excluded: dict = field(default_factory=dict, repr=False)  # exclude_regions -> their rows
+    _last_without: dict = field(default_factory=dict, repr=False)  # k -> (exclude_regions, candidates without them)
 
     def candidates(self, k: int, exclude_regions=(), max_origin_year: int | None = None) -> dict[str, np.ndarray]:
-        """`_candidates` of the panel without ``exclude_regions`` and cut at ``max_origin_year``."""
+        """`_candidates` of the panel without ``exclude_regions`` and cut at ``max_origin_year``.
+
+        The candidates without ``exclude_regions`` are kept for the next call with the same exclusion (a
+        rolling task asks for one region's origins in a row): the cut then filters them, which keeps the
+        same candidates in the same order as one filter with both conditions.
+        """
         full = self._by_k.get(k)
         if full is None:
             full = self._by_k[k] = _candidates(self.prep, k)
-        keep = None
+        base = full
         if len(exclude_regions):
-            out = self._excluded.get(tuple(exclude_regions))
-            if out is None:
-                out = self._excluded[tuple(exclude_regions)] = np.flatnonzero(
-                    pd.Index(self.prep["regions"]).isin(list(exclude_regions)))
-            if len(out):
-                keep = ~np.isin(full["row"], out)
-        if max_origin_year is not None:
-            inside = full["origin_year"] + k <= max_origin_year
-            keep = inside if keep is None else keep & inside
-        return full if keep is None else {name: a[keep] for name, a in full.items()}
+            key = tuple(exclude_regions)
+            last = self._last_without.get(k)
+            if last is not None and last[0] == key:
+                base = last[1]
+            else:
+                out = self._excluded.get(key)
+                if out is None:
+                    out = self._excluded[key] = np.flatnonzero(pd.Index(self.prep["regions"]).isin(list(key)))
+                if len(out):
+                    keep = ~np.isin(full["row"], out)
+                    base = {name: a[keep] for name, a in full.items()}
+                self._last_without[k] = (key, base)
+        if max_origin_year is None:
+            return base
+        inside = base["origin_year"] + k <= max_origin_year
+        return {name: a[inside] for name, a in base.items()}
 
 
 def prepare_panel(panel: pd.DataFrame, *, kind: str, bounds: tuple[float, float] | None = None) -> PreparedPanel:

@@ -186,3 +186,16 @@ def test_the_calibration_clause_is_said_in_each_language_from_the_typed_spread()
     html = render._headline_note(head, ("zh", "en"))
     assert "已校准" in html and "calibrated (x)" in html
     assert html.index("已校准") < html.index("calibrated (x)")
+
+
+def test_a_row_with_peers_pace_gets_its_note_in_each_language():
+    row = {"indicator": "hightech_output_share", "name_zh": "高新技术产业产值占比", "name_en": "High-tech share",
+           "outside_view_peer_pace": [{"region": "Suzhou", "first_year": 2020, "first_value": 50.9,
+                                       "last_year": 2025, "last_value": 56.2, "per_year": 1.06}]}
+    plain = {"indicator": "rd_intensity", "name_zh": "研发", "name_en": "R&D", "outside_view_peer_pace": []}
+    notes = render._peer_pace_notes({"rows": [plain, row]}, ("zh", "en"))
+    assert len(notes) == 1  # none for a row without peers' pace
+    assert "Suzhou 50.9 (2020) → 56.2 (2025), +1.06/yr" in notes[0]
+    assert "同口径同类地区太少" in notes[0] and "a description, not a forecast" in notes[0]
+    assert "Suzhou 50.9 (2020) → 56.2 (2025), 每年 +1.06" in notes[0]
+    assert render._peer_pace_notes({"rows": [plain]}, ("en",)) == []

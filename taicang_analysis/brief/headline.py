@@ -58,7 +58,7 @@ def calibration_words_zh(spread) -> str:
     """Which spread applied, in Chinese, from the spread itself (typed), not from the English sentence."""
     from ..forecast.pooling import Calibration
     if isinstance(spread, Calibration):
-        return f"已校准：展宽系数按合并类型与预测期在滚动起点上拟合（{len(spread.cells)} 个单元）"
+        return f"已校准：展宽系数按指标、合并类型与预测期在滚动起点上拟合（{len(spread.cells)} 个单元）"
     if isinstance(spread, (int, float)) and spread != 1:
         return f"每年展宽系数 {spread:g}（给定）"
     return "未校准（展宽系数 1）"
@@ -86,4 +86,5 @@ def headline_row(a) -> dict:
         "probability_source": d["headline_source"],
         "outside_view_probability": (d["outside_view"] or {}).get("probability"),
         "outside_view_ran": bool((d["outside_view"] or {}).get("ran")),
+        "outside_view_peer_pace": (d["outside_view"] or {}).get("peer_pace") or [],
     }

@@ -67,6 +67,24 @@ def _headline_note(head: dict, langs: tuple[str, ...]) -> str:
                    for lang in langs}, langs)
 
 
+def _peer_pace_notes(head: dict, langs: tuple[str, ...]) -> list[str]:
+    """One note per headline row whose outside view could not be estimated but whose peers' pace is known."""
+    notes = []
+    for r in head["rows"]:
+        pace = r.get("outside_view_peer_pace") or []
+        if not pace:
+            continue
+        names = {"zh": r["name_zh"], "en": r["name_en"]}
+        per_year = {"zh": "每年 {:+.2f}", "en": "{:+.2f}/yr"}
+        sep = {"zh": "；", "en": "; "}
+        text = {lang: sentences.say("peer_pace", lang, name=names[lang], pace=sep[lang].join(
+            f"{p['region']} {sentences.number(p['first_value'])} ({p['first_year']}) → "
+            f"{sentences.number(p['last_value'])} ({p['last_year']}), " + per_year[lang].format(p["per_year"])
+            for p in pace)) for lang in langs}
+        notes.append(f'<p class="note">{_words(text, langs)}</p>')
+    return notes
+
+
 def _words(values: dict[str, str], langs: tuple[str, ...]) -> str:
     parts = []
     for lang in langs:
@@ -177,6 +195,7 @@ def index_page(*, head: dict, runs: list[dict], changes: list[str] | None, since
              f'<h2>{bilingual("headline", langs)}</h2>',
              headline_table(head, langs),
              f'<p class="note">{_headline_note(head, langs)}</p>',
+             *_peer_pace_notes(head, langs),
              f'<p class="note">{bilingual("light_legend", langs)}</p>']
     if since is not None or changes is not None:
         parts.append(f'<h2 id="changes">{bilingual("changes", langs, since=since or "—")}</h2>')

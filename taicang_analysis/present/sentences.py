@@ -72,6 +72,9 @@ TEMPLATES: dict[str, dict[str, str]] = {
                   "en": "Reproduce: see manifest.json (input hashes, package versions, the command that re-runs each "
                         "notebook)"},
     "pdf": {"zh": "打印版", "en": "Printable"},
+    "peer_pace": {"zh": "{name}：同口径同类地区太少，外部视角无法估计；它们已公布的年均变化（描述，不是预测）：{pace}。",
+                  "en": "{name}: too few same-definition peers to estimate an outside view; the pace they "
+                        "published (a description, not a forecast): {pace}."},
     "light_legend": {
         "zh": "信号：绿＝达标概率≥70%（无概率时：已达标或进度正常）；黄＝30%–70%（需要加速）；红＝<30%（进展有限或背离）；"
               "灰＝无法给出概率或评级",

@@ -209,19 +209,25 @@ def test_prepared_panel_refuses_another_scale(ctx):
 
 # -- rolling origins' quantiles -------------------------------------------------------------------
 
+def _awkward_draws(rng, i: int, max_columns: int) -> np.ndarray:
+    """Draw matrix number ``i``: long or short, with ties, infinities and a NaN on a fixed rota."""
+    n = 2000 if i % 4 == 0 else int(rng.integers(1, 40))
+    x = rng.standard_normal((n, int(rng.integers(1, max_columns + 1))))
+    if i % 5 == 0:
+        x = np.round(x, 1)  # ties
+    if i % 7 == 0:
+        x[rng.integers(0, n)] = np.inf
+    if i % 9 == 0:
+        x[rng.integers(0, n)] = -np.inf
+    if i % 11 == 0:
+        x[rng.integers(0, n), 0] = np.nan
+    return x
+
+
 def test_sorted_quantiles_equal_numpy_quantile():
     rng = np.random.default_rng(3)
     for i in range(400):
-        n = 2000 if i % 4 == 0 else int(rng.integers(1, 40))
-        x = rng.standard_normal((n, int(rng.integers(1, 6))))
-        if i % 5 == 0:
-            x = np.round(x, 1)  # ties
-        if i % 7 == 0:
-            x[rng.integers(0, n)] = np.inf
-        if i % 9 == 0:
-            x[rng.integers(0, n)] = -np.inf
-        if i % 11 == 0:
-            x[rng.integers(0, n), 0] = np.nan
+        x = _awkward_draws(rng, i, 5)
         q = backtest._QUANTILES if i % 2 else tuple(rng.random(3))
         with np.errstate(invalid="ignore"):
             expected = np.quantile(x, q, axis=0)
@@ -229,21 +235,11 @@ def test_sorted_quantiles_equal_numpy_quantile():
         assert np.array_equal(expected, got, equal_nan=True), i
 
 
-
 def test_share_at_or_below_equals_the_mean_of_the_comparison():
     rng = np.random.default_rng(4)
     for i in range(400):
-        n = 2000 if i % 4 == 0 else int(rng.integers(1, 40))
-        k = int(rng.integers(1, 8))
-        x = rng.standard_normal((n, k))
-        if i % 5 == 0:
-            x = np.round(x, 1)  # ties
-        if i % 7 == 0:
-            x[rng.integers(0, n)] = np.inf
-        if i % 9 == 0:
-            x[rng.integers(0, n)] = -np.inf
-        if i % 11 == 0:
-            x[rng.integers(0, n), 0] = np.nan
+        x = _awkward_draws(rng, i, 7)
+        n, k = x.shape
         ordered = np.sort(x, axis=0)
         values = rng.standard_normal(k) * 2
         if i % 3 == 0:
@@ -252,6 +248,7 @@ def test_share_at_or_below_equals_the_mean_of_the_comparison():
             values[0] = rng.choice([np.inf, -np.inf, np.nan, 0.0, -0.0])
         expected = np.mean(ordered <= values, axis=0)
         assert np.array_equal(expected, backtest._share_at_or_below(ordered, values)), i
+
 
 def _old_member_stats(draws, outcomes, kind, bounds, log_ok):
     """What `_member_rows` computed with ``np.quantile`` on the unsorted draws."""

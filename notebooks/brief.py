@@ -53,12 +53,24 @@ figures.traffic_lights(table);
 
 # %% [markdown]
 # `probability` is the headline: the pool's wherever it runs (`p_source` = pool), else the stated
-# outside view's (`p_source` = outside_view). `p_outside_view` is the outside view's own P(met),
+# outside view's (`p_source` = outside_view), else, for a target with one published value and no fair
+# analogue, the base rate (`p_source` = base_rate): the share of past plan targets of Chinese regions
+# that were met (`study.base_rate()`). The base rate knows nothing about the indicator or how ambitious
+# its target is; it is the last resort, not a forecast. `p_outside_view` is the outside view's own P(met),
 # uncalibrated, beside it (empty where no fair analogue is stated or its class cannot be estimated).
 
 # %%
 # NBVAL_CHECK_OUTPUT
 table.drop(columns="name_zh")
+
+# %% [markdown]
+# The base rate, with what it counts: scored past targets of the region's regime whose outcome was
+# published by the as-of, targets met, the cohorts they were set in, and a cohort-bootstrap interval
+# of the share met (None before the backtest has written its case table).
+
+# %%
+# NBVAL_CHECK_OUTPUT
+study.base_rate()
 
 # %% [markdown]
 # ## The projections

@@ -29,10 +29,13 @@ import pandas as pd
 from .assessment import assess as _assess_module
 from .assessment import inputs, outside, plans, scenarios
 from .assessment.assess import Assessment, Pool, TargetSpec
+from .assessment.base_rate import BaseRate
 from .assessment.assess import assess as _assess
 from .assessment.inputs import AsOf, InputError
 from .assessment.plans import PLANS, Plan
 from .data import io, registry, vintages
+from .evaluation import backtest as _backtest
+from .evaluation import plan_record
 from .methods import progress as _progress_methods
 from .methods.progress import ProgressOptions
 from .present import text as _text
@@ -385,6 +388,22 @@ class Study:
                                                      cutoff=self.as_of.iso))
         return self._cut[key]
 
+    def base_rate(self) -> BaseRate | None:
+        """How often past plan targets of the region's regime were met, counting the outcomes published by
+        the as-of (`evaluation.plan_record`); None until the backtest has written its case table."""
+        key = ("base_rate", self.region)
+        if key not in self._cut:
+            rate = None
+            if (self.processed_dir / plan_record.CASES_FILE).exists():
+                try:
+                    rate = plan_record.regime_base_rate(
+                        self._table(plan_record.CASES_FILE), self.region,
+                        _backtest.sub_national_regions(self.observations), as_of=self.as_of.iso, seed=self.seed)
+                except ValueError as exc:  # a case table without the columns the record needs
+                    raise InputError("data_dir", str(self.processed_dir / plan_record.CASES_FILE), str(exc)) from None
+            self._cut[key] = rate
+        return self._cut[key]
+
     def _rows_for(self, ind: registry.Indicator) -> pd.DataFrame:
         """The observations an assessment of ``ind`` reads (its own rows, its ratio's denominator and its
         related definitions): split once per study so each assessment filters a small frame."""
@@ -469,7 +488,8 @@ class Study:
 
         a, known = plans.assess_region(obs, ind.id, spec, self.region, as_of=self.as_of.iso, reference=reference,
                                        pool=pool, n_draws=draws, seed=seed, own=own,
-                                       panels=self._panels(ind, reference), analogue=self._analogue(ind))
+                                       panels=self._panels(ind, reference), analogue=self._analogue(ind),
+                                       base_rate=self.base_rate())
         a = _assess_module.regrade(a, options, bounds=ind.bounds if ind.is_share else None)
         notes = list(a.notes)
         if row is not None and self.region != row["region"]:

@@ -44,7 +44,7 @@ def test_headline_has_every_table2_target_in_plan_order(head):
     # the latest value as published by the as-of date, and the light follows the stated rule
     assert rd["latest_year"] == max(int(y) for y in rd["observations"])
     for r in head["rows"]:
-        assert r["light"] == headline.traffic_light(r["probability"], r["status"])
+        assert r["light"] == headline.traffic_light(r["probability"], r["status"], r["probability_source"])
 
 
 def test_traffic_light_rule():

@@ -173,3 +173,34 @@ def test_the_ledger_test_uses_the_earliest_entry_from_the_start_date_on():
     scores = ledger.method_scores(world).set_index("method")
     assert scores.loc["pool", "n"] == 40 and scores.loc["pool", "brier"] == pytest.approx(0.16)
     assert scores.loc["pool", "expected"] == pytest.approx(world[world.method == "pool"]["probability"].sum())
+
+
+def test_the_base_rate_is_recorded_for_every_open_target_with_a_value_and_counts_only_known_outcomes(tmp_path):
+    from taicang_analysis.evaluation import plan_record
+
+    observations, targets = _processed()
+    taicang = targets[(targets["region"] == "Taicang") & (targets["target_year"] == 2025)]
+    cn = ["Anhui", "Jiangsu", "Zhejiang"]  # provinces: Chinese regions' regime
+    cases = pd.DataFrame({"status": "scored", "region": cn * 4, "indicator": "rd_intensity",
+                          "target_year": [2015] * 6 + [2030] * 6, "set_year": 2011,
+                          "met": [1, 1, 0, 1, 0, 0] * 2, "outcome_published": None})
+    cases = pd.concat([cases] * 2, ignore_index=True)  # 12 known by 2026 (6 met), 12 in 2030 not yet known
+    e = ledger.entries(observations, taicang, recorded="2026-12-01", code_version="abc", n_draws=300, cases=cases)
+    rates = e[e["method"] == ledger.METHOD_BASE_RATE]
+    with_value = set(e.loc[e["method"] != ledger.METHOD_BASE_RATE, "indicator"]) | {"st_progress_contribution"}
+    assert set(rates["indicator"]) == with_value  # every open target with a published value, none without
+    assert rates["probability"].eq((6 + 0.5) / (12 + 1)).all()
+    assert rates["inputs_hash"].nunique() == len(rates)  # one target each
+    # a case whose outcome becomes known changes what the base rate counted: a new entry, not a rewrite
+    one = taicang[taicang["indicator"] == "st_progress_contribution"]  # one value: only the base rate runs
+    path = tmp_path / "forecasts.csv"
+    first = ledger.record_file(path, observations, one, recorded="2026-12-01", code_version="a", n_draws=300,
+                               cases=cases)
+    assert first["method"].tolist() == [ledger.METHOD_BASE_RATE]
+    assert ledger.record_file(path, observations, one, recorded="2026-12-01", code_version="a", n_draws=300,
+                              cases=cases).empty
+    later = ledger.record_file(path, observations, one, recorded="2031-12-31", code_version="a", n_draws=300,
+                               cases=cases)
+    assert later["method"].tolist() == [ledger.METHOD_BASE_RATE]
+    assert later["probability"].iloc[0] == pytest.approx((12 + 0.5) / (24 + 1))  # the 2030 outcomes now count
+    assert len(plan_record.known_cases(cases, "2031-12-31")) == 24

@@ -204,7 +204,9 @@ def test_every_table2_indicator_states_its_outside_view_or_why_there_is_none(stu
             assert d["probability"] is not None or (not o["ran"] and d["probability_reason"])
         if d["probability"] is not None:
             assert 0.0 < d["probability"] < 1.0
-            assert d["headline_source"] in ("pool", "outside_view")
+            assert d["headline_source"] in ("pool", "outside_view", "base_rate")
+            if d["headline_source"] == "base_rate":  # the last resort: only where neither other method ran
+                assert not o["ran"] and not d["pool"]
 
 
 def test_a_one_value_series_with_a_stated_analogue_gets_the_outside_views_probability(study):

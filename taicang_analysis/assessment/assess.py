@@ -108,7 +108,8 @@ class Assessment:
     notes: tuple[str, ...] = field(default=())
     spread: dict | None = None  # pool type and the widening factor per year, when there is a pooled forecast
     outside_view: object | None = None  # `outside.OutsideViewResult`: the stated analogue's view, beside the pool
-    headline_source: str | None = None  # "pool" | "outside_view": where ``probability`` comes from (None: none)
+    headline_source: str | None = None  # "pool" | "outside_view" | "base_rate": where ``probability`` comes from
+    base_rate: object | None = None  # `base_rate.BaseRate`: how often past targets of the region's regime were met
 
     @property
     def n_obs(self) -> int:
@@ -134,6 +135,7 @@ class Assessment:
             "spread": self.spread,
             "headline_source": self.headline_source,
             "outside_view": None if self.outside_view is None else self.outside_view.to_dict(),
+            "base_rate": None if self.base_rate is None else self.base_rate.to_dict(),
             "projection": self.projection, "earliest_year": self.earliest_year,
             "methods": self.methods,
             "models": [_member_dict(f, self.target.year) for f in self.forecasts + self.references],

@@ -29,7 +29,7 @@ from ..forecast.outside_views import OUTSIDE_VIEWS, OutsideView
 
 REGIME = "cn_regions"  # the regime a Chinese county belongs to (docs/preregistration.md, section 1)
 REGIME_EXCLUDE = ("China",)  # the national row is not a region of the class
-HeadlineSource = Literal["pool", "outside_view"]
+HeadlineSource = Literal["pool", "outside_view", "base_rate"]  # base_rate: `base_rate.with_base_rate`
 EARLIEST_QUANTILES = (0.1, 0.5, 0.9)
 
 

@@ -20,6 +20,7 @@ import pandas as pd
 from ..data import registry, vintages
 from . import outside
 from .assess import EXTRA_HORIZON, PANEL_LAG_YEARS, Assessment, Pool, TargetSpec, assess
+from .base_rate import BaseRate, with_base_rate
 from .inputs import KIND_OF, InputError
 
 PANEL_COLLECTIONS = ("cn_provinces", "world")
@@ -93,11 +94,14 @@ def assess_region(observations: pd.DataFrame, indicator: str, spec: TargetSpec, 
                   exclude_regions: tuple[str, ...] = (),
                   own: tuple[pd.Series, pd.DataFrame] | None = None,
                   panels: dict[str, pd.DataFrame] | None = None,
-                  analogue: pd.DataFrame | None = None) -> tuple[Assessment, pd.DataFrame]:
+                  analogue: pd.DataFrame | None = None,
+                  base_rate: BaseRate | None = None) -> tuple[Assessment, pd.DataFrame]:
     """One target for the region's published series as known at ``as_of``: the assessment and the
     provenance rows of the observations it used.  ``own``, ``panels`` and ``analogue``:
     `region_series`', `reference_panels`' and `outside.analogue_panel`'s answers, when the caller
-    already has them.  The stated outside view (`outside`) runs beside the pool."""
+    already has them.  The stated outside view (`outside`) runs beside the pool; ``base_rate`` (the
+    region's regime's record of past targets, `evaluation.plan_record`) is attached, and is the
+    headline only where nothing else gives a probability (`base_rate.with_base_rate`)."""
     ind = registry.get(indicator)
     series, known = region_series(observations, region, ind.id, as_of) if own is None else own
     if panels is None:
@@ -115,7 +119,7 @@ def assess_region(observations: pd.DataFrame, indicator: str, spec: TargetSpec, 
         bounds=ind.bounds if ind.is_share else None, panel=analogue,
         horizon_year=max(spec.year, int(series.index[-1]) + 1 if len(series) else spec.year) + EXTRA_HORIZON,
         n_draws=n_draws, seed=seed)
-    result = outside.with_outside_view(result, ov_result)
+    result = with_base_rate(outside.with_outside_view(result, ov_result), base_rate)
     notes = list(result.notes)
     if series.empty:
         related = related_published(observations, ind, region)

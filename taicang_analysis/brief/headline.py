@@ -18,9 +18,10 @@ LIGHT_BY_GRADE = {"target_already_met": "green", "on_track": "green", "accelerat
 GREEN_FROM, AMBER_FROM = 0.70, 0.30  # probability thresholds of the traffic light
 
 
-def traffic_light(probability: float | None, status: str) -> str:
-    """green / amber / red from the probability when there is one, else from the grade; grey otherwise."""
-    if probability is not None:
+def traffic_light(probability: float | None, status: str, source: str | None = None) -> str:
+    """green / amber / red from the probability when there is one, else from the grade; grey otherwise.
+    A base rate (``source == "base_rate"``) knows nothing about the target, so there the grade decides."""
+    if probability is not None and source != "base_rate":
         return "green" if probability >= GREEN_FROM else "amber" if probability >= AMBER_FROM else "red"
     return LIGHT_BY_GRADE.get(status, "grey")
 
@@ -82,8 +83,9 @@ def headline_row(a) -> dict:
         "status": d["status"], "probability": d["probability"],
         "median": proj.get("median"), "lower": proj.get("lower"), "upper": proj.get("upper"),
         "level": proj.get("level"),
-        "light": traffic_light(d["probability"], d["status"]),
+        "light": traffic_light(d["probability"], d["status"], d["headline_source"]),
         "probability_source": d["headline_source"],
+        "base_rate": d["base_rate"] if d["headline_source"] == "base_rate" else None,
         "outside_view_probability": (d["outside_view"] or {}).get("probability"),
         "outside_view_ran": bool((d["outside_view"] or {}).get("ran")),
         "outside_view_peer_pace": (d["outside_view"] or {}).get("peer_pace") or [],

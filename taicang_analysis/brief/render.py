@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 
+from ..assessment import base_rate
 from ..present import sentences
 
 STYLE = """
@@ -81,6 +82,23 @@ def _peer_pace_notes(head: dict, langs: tuple[str, ...]) -> list[str]:
             f"{p['region']} {sentences.number(p['first_value'])} ({p['first_year']}) → "
             f"{sentences.number(p['last_value'])} ({p['last_year']}), " + per_year[lang].format(p["per_year"])
             for p in pace)) for lang in langs}
+        notes.append(f'<p class="note">{_words(text, langs)}</p>')
+    return notes
+
+
+def _base_rate_notes(head: dict, langs: tuple[str, ...]) -> list[str]:
+    """One note per headline row whose probability is the regime's base rate: what it counts and cannot say."""
+    notes = []
+    for r in head["rows"]:
+        rate = r.get("base_rate")
+        if not rate:
+            continue
+        names = {"zh": r["name_zh"], "en": r["name_en"]}
+        regimes = {"zh": base_rate.REGIME_NAMES_ZH, "en": base_rate.REGIME_NAMES}
+        text = {lang: sentences.say("base_rate_note", lang, name=names[lang],
+                                    regime=regimes[lang].get(rate["regime"], rate["regime"]), n=rate["n_cases"],
+                                    k=rate["n_met"], cohorts=rate["n_cohorts"], low=sentences.pct(rate["low"]),
+                                    high=sentences.pct(rate["high"]), level=f'{rate["level"]:.0%}') for lang in langs}
         notes.append(f'<p class="note">{_words(text, langs)}</p>')
     return notes
 
@@ -168,7 +186,7 @@ def headline_table(head: dict, langs: tuple[str, ...]) -> str:
             f'{esc(r["unit"])} ({r["target_year"]})</td>'
             f'<td>{_words({lang: sentences.grade(r["status"], lang) for lang in sentences.LANGS}, langs)}</td>'
             f'<td class="num">{esc(sentences.pct(r["probability"]))}'
-            + ("†" if r.get("probability_source") == "outside_view" else "") + "</td>"
+            + {"outside_view": "†", "base_rate": "‡"}.get(r.get("probability_source"), "") + "</td>"
             f'<td class="num">{esc(_interval(r))}</td>'
             f'<td class="num">{esc(sentences.pct(r.get("outside_view_probability")))}</td></tr>')
     out.append("</tbody></table>")
@@ -196,6 +214,7 @@ def index_page(*, head: dict, runs: list[dict], changes: list[str] | None, since
              headline_table(head, langs),
              f'<p class="note">{_headline_note(head, langs)}</p>',
              *_peer_pace_notes(head, langs),
+             *_base_rate_notes(head, langs),
              f'<p class="note">{bilingual("light_legend", langs)}</p>']
     if since is not None or changes is not None:
         parts.append(f'<h2 id="changes">{bilingual("changes", langs, since=since or "—")}</h2>')

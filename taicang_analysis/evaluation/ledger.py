@@ -28,7 +28,7 @@ from ..assessment.assess import Calibration, Pool, assess
 from ..data import io, regions, registry, vintages
 from ..forecast import models
 from ..forecast.outside_views import OUTSIDE_VIEWS
-from . import backtest, scoring
+from . import backtest, plan_record, scoring
 
 LEDGER_COLUMNS: tuple[str, ...] = (
     "recorded", "code_version", "inputs_hash", "case_id", "region", "indicator", "comparator", "target",
@@ -36,6 +36,7 @@ LEDGER_COLUMNS: tuple[str, ...] = (
 KEY = ("case_id", "method", "inputs_hash")
 METHOD = "pool"  # the engine in use; a second engine is recorded under its own name
 METHOD_OUTSIDE_VIEW = "outside_view"  # v2 (uncalibrated), recorded beside the pool: a real-time test of both
+METHOD_BASE_RATE = "base_rate"  # the regime's share of past targets met (`plan_record`): the baseline to beat
 SUB_NATIONAL_LEVELS = ("province", "prefecture", "county")
 
 
@@ -65,12 +66,14 @@ def _series_for(observations: pd.DataFrame, region: str, indicator: str) -> tupl
 
 
 def inputs_hash(series: pd.Series, target_row: pd.Series, panels: dict, calibration: Calibration | None,
-                n_draws: int, seed: int, engine: str = "") -> str:
-    """SHA-256 (16 hex digits) of the series, the target, the panels, the calibration, the draw settings
-    and ``engine`` (`backtest.code_digest`: the source of the code that computes the probability), so a
-    changed engine records its own forecast while a re-run of the same one writes nothing."""
+                n_draws: int, seed: int, engine: str = "", extra: bytes = b"") -> str:
+    """SHA-256 (16 hex digits) of the series, the target, the panels, the calibration, the draw settings,
+    ``engine`` (`backtest.code_digest`: the source of the code that computes the probability) and ``extra``
+    (any other table the probability reads), so a changed engine records its own forecast while a re-run
+    of the same one writes nothing."""
     h = hashlib.sha256()
     h.update(engine.encode())
+    h.update(extra)
     h.update(json.dumps({"series": [[int(y), float(v)] for y, v in series.items()],
                          "target": [str(target_row["region"]), str(target_row["indicator"]),
                                     str(target_row["comparator"]), float(target_row["target"]),
@@ -126,12 +129,28 @@ def _outside_view_row(observations: pd.DataFrame, t: pd.Series, ind, series: pd.
     return fields, {f"{regime}:{int(level_effect)}": panel}
 
 
+def _base_rate_fields(cases: pd.DataFrame, sub_national, region: str, recorded: str,
+                      seed: int) -> tuple[dict, bytes] | None:
+    """(ledger fields, the case rows it counted, for the hash) of the region's regime's base rate as of
+    ``recorded``; None where the region has no regime or its regime too few cases (`base_rate.MIN_CASES`)."""
+    rate = plan_record.regime_base_rate(cases, region, sub_national, as_of=recorded, seed=seed)
+    if rate is None or not rate.usable:
+        return None
+    counted = plan_record.known_cases(cases, recorded)[["region", "indicator", "target_year", "set_year", "met"]]
+    fields = {"method": METHOD_BASE_RATE, "probability": rate.probability, "median": np.nan, "lower80": np.nan,
+              "upper80": np.nan}
+    return fields, io.frame_to_csv_bytes(counted.sort_values(["region", "indicator", "target_year", "set_year"]))
+
+
 def entries(observations: pd.DataFrame, targets: pd.DataFrame, *, recorded: str, code_version: str,
-            calibration: Calibration | None = None, n_draws: int = 10_000, seed: int = 0) -> pd.DataFrame:
-    """Candidate ledger rows: per open target, the pool's probability (method ``pool``) and the outside
-    view's (method ``outside_view``), each where it can be computed today."""
+            calibration: Calibration | None = None, n_draws: int = 10_000, seed: int = 0,
+            cases: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Candidate ledger rows: per open target, the pool's probability (method ``pool``), the outside
+    view's (method ``outside_view``), each where it can be computed today, and, given the backtest's
+    ``cases``, the base rate of the region's regime (method ``base_rate``)."""
     rows = []
     engine = backtest.code_digest()
+    sub_national = None if cases is None else backtest.sub_national_regions(observations)
     for _, t in open_targets(observations, targets).iterrows():
         try:
             ind = registry.get(t["indicator"])
@@ -163,6 +182,11 @@ def entries(observations: pd.DataFrame, targets: pd.DataFrame, *, recorded: str,
             fields, ov_panels = v2
             rows.append({**common, **fields,
                          "inputs_hash": inputs_hash(series, t, ov_panels, None, n_draws, seed, engine)})
+        base = None if cases is None else _base_rate_fields(cases, sub_national, t["region"], recorded, seed)
+        if base is not None:
+            fields, counted = base
+            rows.append({**common, **fields,
+                         "inputs_hash": inputs_hash(series, t, {}, None, n_draws, seed, engine, extra=counted)})
     return pd.DataFrame(rows, columns=list(LEDGER_COLUMNS))
 
 
@@ -270,12 +294,12 @@ def read_ledger(path: Path) -> pd.DataFrame:
 
 def record_file(path: Path, observations: pd.DataFrame, targets: pd.DataFrame, *, recorded: str,
                 code_version: str, calibration: Calibration | None = None, n_draws: int = 10_000,
-                seed: int = 0) -> pd.DataFrame:
+                seed: int = 0, cases: pd.DataFrame | None = None) -> pd.DataFrame:
     """Append today's new entries to the ledger at ``path`` (atomically); returns the rows written (maybe none)."""
     path = Path(path)
     existing = read_ledger(path)
     fresh = new_rows(existing, entries(observations, targets, recorded=recorded, code_version=code_version,
-                                       calibration=calibration, n_draws=n_draws, seed=seed))
+                                       calibration=calibration, n_draws=n_draws, seed=seed, cases=cases))
     if fresh.empty:
         return fresh
     payload = io.frame_to_csv_bytes(fresh)
@@ -315,8 +339,10 @@ def main(argv=None) -> int:
         observations, targets = io.read_processed("observations.csv"), io.read_processed("targets.csv")
         if args.action == "record":
             calibration, _ = plans.load_calibration(args.calibration)
+            cases = (io.read_processed(plan_record.CASES_FILE)
+                     if (io.PROCESSED_DIR / plan_record.CASES_FILE).exists() else None)
             fresh = record_file(args.ledger, observations, targets, recorded=dt.date.today().isoformat(),
-                                code_version=code_version(), calibration=calibration)
+                                code_version=code_version(), calibration=calibration, cases=cases)
             print(f"{len(fresh)} new entr{'y' if len(fresh) == 1 else 'ies'} in {args.ledger}")
             if len(fresh):
                 print(fresh[["case_id", "region", "indicator", "target", "target_year", "method", "probability"]]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
+from ..assessment.base_rate import REGIME_NAMES
 from .text import COMPARATOR_WORDS, fmt
 
 _STYLE = ("border-collapse:collapse;font-size:13px;line-height:1.35;"
@@ -42,6 +43,10 @@ def render_card(d: dict) -> str:
         p_text = f"— ({d.get('probability_reason', '')})"
     else:
         p_text = f"{prob:.0%}"
+        rate = d.get("base_rate") or {}
+        if d.get("headline_source") == "base_rate":
+            p_text += (f" — the base rate: {rate['n_met']} of {rate['n_cases']} past plan targets of "
+                       f"{REGIME_NAMES.get(rate['regime'], rate['regime'])} met; it says nothing about this indicator")
         if proj:
             p_text += (f"; {proj['year']} projection median {fmt(proj['median'])}, "
                        f"{proj['level']:.0%} interval [{fmt(proj['lower'])}, {fmt(proj['upper'])}]")

@@ -21,10 +21,13 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "headline": {"zh": "目标一览", "en": "Targets at a glance"},
     "headline_note": {
         "zh": "等级按欧盟统计局增速比方法（最近五年窗口）；概率为模型与参照类的合并预测；{basis}。"
-              "外部视角：所述参照面板的模型（未校准），与合并预测并列；† = 合并预测无法运行，概率取自外部视角",
+              "外部视角：所述参照面板的模型（未校准），与合并预测并列；† = 合并预测无法运行，概率取自外部视角；"
+              "‡ = 两者都无法运行，概率为基准率（同类地区以往规划目标的达标比例）",
         "en": "Grade: Eurostat rate ratio on the latest 5-year window; probability: pooled models and reference "
               "classes; {basis}. Outside view: the stated analogue panel's model (uncalibrated), shown beside the "
-              "pool; † = the pool could not run and the outside view gives the probability"},
+              "pool; † = the pool could not run and the outside view gives the probability; ‡ = neither could run, "
+              "and the probability is the base rate (the share of past plan targets of the same kind of region "
+              "that were met)"},
     "col_indicator": {"zh": "指标", "en": "Indicator"},
     "col_latest": {"zh": "最新值（年份）", "en": "Latest (year)"},
     "col_target": {"zh": "目标", "en": "Target"},
@@ -75,6 +78,13 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "peer_pace": {"zh": "{name}：同口径同类地区太少，外部视角无法估计；它们已公布的年均变化（描述，不是预测）：{pace}。",
                   "en": "{name}: too few same-definition peers to estimate an outside view; the pace they "
                         "published (a description, not a forecast): {pace}."},
+    "base_rate_note": {
+        "zh": "{name}：‡ 模型与外部视角均无法运行，概率为基准率：{regime}以往规划目标 {n} 个中达标 {k} 个"
+              "（{cohorts} 组；达标比例的{level}区间 {low}–{high}）。它不反映该指标本身，也不反映目标的难度；信号按评级。",
+        "en": "{name}: ‡ neither the models nor an outside view can run, so the probability is the base rate: "
+              "{k} of {n} past plan targets of {regime} were met ({cohorts} cohorts; {level} interval of the "
+              "share {low}–{high}). It says nothing about this indicator or how ambitious its target is; the light "
+              "follows the grade."},
     "light_legend": {
         "zh": "信号：绿＝达标概率≥70%（无概率时：已达标或进度正常）；黄＝30%–70%（需要加速）；红＝<30%（进展有限或背离）；"
               "灰＝无法给出概率或评级",

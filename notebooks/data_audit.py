@@ -53,7 +53,7 @@ figures.coverage_heatmap(nb.coverage(study, region=region));
 # %%
 # NBVAL_CHECK_OUTPUT
 published = nb.published_values(study, region=region)
-print(published.round(3).to_string())
+published.round(3)
 
 # %% [markdown]
 # How the values were published (counts by status):

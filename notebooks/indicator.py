@@ -61,7 +61,10 @@ study.series(indicator).round(3)
 # Beside the pool: the **outside view** stated for this indicator (which other regions' panel is a
 # fair analogue and why, or why none is), run as its own model from the last published value. The
 # pool's probability is the headline wherever the pool runs (the pre-registered comparison kept it,
-# `docs/preregistration.md`); where it cannot, the outside view's is, and the text says so.
+# `docs/preregistration.md`); where it cannot, the outside view's is, and the text says so. Where
+# neither can run (one published value and no fair analogue), the probability is the base rate: the
+# share of past plan targets of the region's regime that were met (`study.base_rate()`), which knows
+# nothing about this indicator, and the text says that too.
 
 # %%
 assessment = study.assess(indicator, target=target, reference=reference, denominator_growth=denominator_growth)

@@ -64,7 +64,9 @@ assessment
 
 # %% [markdown]
 # ## The scenario
-# Drag the sliders (JupyterLab): the line, the value in the target year and P(met) update.
+# Drag the sliders (JupyterLab): the line, the value in the target year and P(met) update. Opened
+# from disk the cell below shows the sliders as text (saved output carries no live widget): run the
+# notebook first (Run › Run All Cells) to get them.
 
 # %%
 explorer = widgets.scenario_explorer(assessment, numerator_growth=numerator_growth,

@@ -55,7 +55,7 @@ print(backtest.message)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(nb.scores_table(backtest.scores, case_set=case_set).round(3).to_string())
+nb.scores_table(backtest.scores, case_set=case_set).round(3)
 
 # %% [markdown]
 # Each dot is a score, each whisker its 95 % interval; in the right-hand panel a whisker that crosses the
@@ -81,7 +81,7 @@ figures.reliability_diagram(nb.reliability(backtest, case_set=case_set), hue="me
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(nb.reliability(backtest, case_set=case_set).round(3).to_string())
+nb.reliability(backtest, case_set=case_set).round(3)
 
 # %% [markdown]
 # ## Interval coverage by horizon (rolling origins)
@@ -103,7 +103,7 @@ figures.coverage_by_horizon(backtest.coverage_by_horizon, level=level, panel=pan
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(scoring.coverage_check(backtest.coverage_by_horizon, level=level).round(3).to_string())
+scoring.coverage_check(backtest.coverage_by_horizon, level=level).round(3)
 
 # %% [markdown]
 # ## Where the method was most wrong
@@ -111,4 +111,4 @@ print(scoring.coverage_check(backtest.coverage_by_horizon, level=level).round(3)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(nb.worst_cases(backtest.cases, n=worst).round(3).to_string())
+nb.worst_cases(backtest.cases, n=worst).round(3)

@@ -34,6 +34,9 @@ def test_initial_state_is_the_parameters_scenario(assessment):
     assert ex.last.value_in_target_year == pytest.approx(3.34 * (1.10 / 1.06) ** 5)
     assert f"{ex.last.value_in_target_year:.2f}" in ex.summary.value
     assert ex.figure.value[:8] == b"\x89PNG\r\n\x1a\n"
+    # the sliders say what they move in words (the registry's names), not by id
+    assert ex.numerator.description.startswith("全社会研发经费支出 R&D expenditure")
+    assert ex.denominator.description.startswith("地区生产总值 GDP")
 
 
 def test_moving_a_slider_updates_path_probability_text_and_figure(assessment):

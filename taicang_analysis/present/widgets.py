@@ -68,6 +68,12 @@ def summary_text(a, s) -> str:
             f"to grow {needed:.2%}/yr")
 
 
+def _growth_label(indicator: str) -> str:
+    """The slider's label: the component's names (registry), not its id."""
+    ind = registry.get(indicator)
+    return f"{ind.name_zh} {ind.name_en}: growth/yr"
+
+
 def scenario_explorer(a, *, numerator_growth: float, denominator_growth: float) -> ScenarioExplorer:
     """Sliders for the numerator's and the denominator's growth of a ratio target, already computed once.
 
@@ -78,13 +84,13 @@ def scenario_explorer(a, *, numerator_growth: float, denominator_growth: float) 
         raise ValueError(f"{a.indicator} is not a ratio with published components; scenarios exist for "
                          f"{', '.join(scenarios.DECOMPOSITIONS)}")
     num, den, _ = scenarios.DECOMPOSITIONS[a.indicator]
-    style = {"description_width": "16em"}
-    layout = widgets.Layout(width="36em")
+    style = {"description_width": "22em"}
+    layout = widgets.Layout(width="60em")  # a track long enough that a drag moves by tenths of a point
     numerator = widgets.FloatSlider(value=numerator_growth, min=-0.10, max=0.30, step=0.005, readout_format=".1%",
-                                    description=f"{num} growth/yr", style=style, layout=layout,
+                                    description=_growth_label(num), style=style, layout=layout,
                                     continuous_update=False)
     denominator = widgets.FloatSlider(value=denominator_growth, min=-0.05, max=0.15, step=0.005,
-                                      readout_format=".1%", description=f"{den} growth/yr", style=style,
+                                      readout_format=".1%", description=_growth_label(den), style=style,
                                       layout=layout, continuous_update=False)
     summary, image = widgets.HTML(), widgets.Image(format="png")
     explorer = ScenarioExplorer(a, numerator, denominator, summary, image,

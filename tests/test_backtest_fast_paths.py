@@ -17,8 +17,9 @@ model fits), so each shortcut is held to the code it replaces, on a real subset:
 * the state-space fits without statsmodels' discarded or repeated work (`models._lean_loglike`:
   the local linear trend's log-likelihood for Nelder-Mead; `models._llt_start_params`: its
   starting values with the HP filter's matrix built once per length; `models._without_covariance`:
-  ETS results without the parameters' covariance) against the stock statsmodels objects, call by
-  call and fit by fit on the real rolling origins;
+  ETS results without the parameters' covariance; `models._lean_fit_lbfgs`: ETS's L-BFGS-B with its
+  finite-difference gradient without scipy's wrappers) against the stock statsmodels and scipy
+  objects, call by call and fit by fit on the real rolling origins;
 * the series check's shortcut for float series without gaps against the general path;
 * the panels-as-of memo (`backtest._Sources`) against fresh calls, and the listed
   cases with and without it;
@@ -388,6 +389,83 @@ def test_ets_results_without_covariance_equal_the_stock_results():
         assert np.array_equal(a, b)
 
 
+def _ets_series(rng, i):
+    n = int(rng.integers(8, 16))
+    if i % 4 == 0:  # a log series of steady growth, as the rolling origins' R&D intensity
+        return np.log(np.cumsum(rng.uniform(0.05, 0.3, n)) + 1)
+    return np.cumsum(rng.standard_normal(n) * rng.choice([0.01, 0.3, 3.0]) + rng.normal(0, 0.2))
+
+
+@pytest.mark.filterwarnings("ignore:Maximum Likelihood optimization failed")
+def test_lean_lbfgs_equals_the_stock_optimiser():
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    rng = np.random.default_rng(21)
+    converged = {True: 0, False: 0}
+    for i in range(60):
+        z = _ets_series(rng, i)
+        maxiter = (200, 3, 12)[i % 3]  # also stopped by the iteration limit, mid-way
+        stock = ETSModel(z, error="add", trend="add", damped_trend=True).fit(disp=False, maxiter=maxiter)
+        mod = ETSModel(z, error="add", trend="add", damped_trend=True)
+        lean = mod.fit(disp=False, maxiter=maxiter, **models._lean_lbfgs_option())
+        assert np.array_equal(stock.params, lean.params), i
+        a, b = stock.mle_retvals, lean.mle_retvals
+        assert a.keys() == b.keys()
+        for key in a:  # the same point, value, gradient, function calls, iterations and flags
+            assert np.array_equal(a[key], b[key]), (i, key, a[key], b[key])
+        assert stock.mle_settings.keys() == lean.mle_settings.keys()
+        assert np.array_equal(stock.simulate(5, anchor="end", repetitions=50, rng=np.random.default_rng(i)),
+                              lean.simulate(5, anchor="end", repetitions=50, rng=np.random.default_rng(i)))
+        converged[bool(a["converged"])] += 1
+    assert min(converged.values()) >= 10, converged
+
+
+def test_lean_lbfgs_on_a_box_and_on_its_bounds_equals_scipy():
+    from scipy.optimize import _lbfgsb, fmin_l_bfgs_b
+
+    def rosen(x, scale):
+        return scale * float(np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2))
+
+    rng = np.random.default_rng(3)
+    for i in range(30):
+        n = int(rng.integers(2, 6))
+        x0 = rng.uniform(-2, 2, n)
+        bounds = [(None, None) if i % 3 == 0 else (-1.5, 1.0 + 1e-9 * (j % 2)) for j in range(n)]
+        if i % 3 == 2:
+            x0 = np.where(rng.random(n) < 0.5, -1.5, 1.0)  # start on the bounds: steps flip or shorten there
+        maxiter = (200, 4)[i % 2]
+        x, f, d = fmin_l_bfgs_b(rosen, x0, args=(0.5,), bounds=bounds, approx_grad=True, maxiter=maxiter)
+        got = models._lbfgsb_approx_grad(_lbfgsb.setulb, rosen, x0, (0.5,), bounds, maxiter)
+        assert np.array_equal(x, got[0]) and f == got[1] and np.array_equal(d["grad"], got[2]), i
+        assert (d["funcalls"], d["nit"], d["warnflag"]) == got[3:], i
+
+
+def test_lean_lbfgs_leaves_other_requests_to_the_stock_optimiser(monkeypatch):
+    from statsmodels.base import optimizer as sm_optimizer
+
+    called = []
+    stock = sm_optimizer._fit_lbfgs
+
+    def spy(*args, **kwargs):
+        called.append(sorted(args[4]))
+        return stock(*args, **kwargs)
+    monkeypatch.setattr(sm_optimizer, "_fit_lbfgs", spy)
+
+    def f(x):
+        return float(np.sum((x - 1.0) ** 2))
+
+    def score(x):
+        return 2 * (x - 1.0)
+    x0 = np.zeros(3)
+    base = {"bounds": [(None, None)] * 3, "extra_fit_funcs": {}}
+    models._lean_fit_lbfgs(f, None, x0, (), {**base, "approx_grad": True}, disp=False)
+    assert called == []  # the lean loop
+    models._lean_fit_lbfgs(f, score, x0, (), dict(base), disp=False)  # an analytic score
+    models._lean_fit_lbfgs(f, None, x0, (), {**base, "approx_grad": True, "m": 5}, disp=False)  # another option
+    models._lean_fit_lbfgs(f, None, x0, (), {**base, "approx_grad": True}, disp=False, callback=lambda x: None)
+    assert len(called) == 3 and all("extra_fit_funcs" not in kw for kw in called)
+
+
 def test_state_space_fits_equal_the_stock_path_on_rolling_origins(ctx, observations, monkeypatch):
     def fits():
         return [models.fit_all(series, t + max(ctx.horizons), kind=ctx.kind, bounds=ctx.bounds, n_draws=ctx.n_draws,
@@ -399,6 +477,7 @@ def test_state_space_fits_equal_the_stock_path_on_rolling_origins(ctx, observati
     monkeypatch.setattr(models, "_lean_loglike", lambda mod: None)
     monkeypatch.setattr(models, "_without_covariance", lambda mod: None)
     monkeypatch.setattr(models, "_llt_start_params", lambda mod: None)
+    monkeypatch.setattr(models, "_lean_lbfgs_option", lambda: {})
     stock = fits()
     fitted = {"damped_ets": 0, "local_linear_trend": 0}
     for a, b in zip(fast, stock, strict=True):

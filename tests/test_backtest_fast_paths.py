@@ -11,8 +11,9 @@ model fits), so each shortcut is held to the code it replaces, on a real subset:
   asking again;
 * the rolling origins' quantiles read off one sort (`backtest._sorted_quantiles`)
   against ``np.quantile``, their PIT by bisection (`backtest._share_at_or_below`) against
-  the mean of the comparison, and a rolling origin's rows against the same rows
-  recomputed with ``np.quantile`` on the unsorted draws;
+  the mean of the comparison, a rolling origin's rows against the same rows
+  recomputed with ``np.quantile`` on the unsorted draws, and every member's rows computed
+  in one stack (`backtest._origin_rows`) against member by member (`backtest._member_rows`);
 * the OLS trend's fit (`models._ols`) against statsmodels' ``OLS``;
 * the state-space fits without statsmodels' discarded or repeated work (`models._lean_loglike`:
   the local linear trend's log-likelihood for Nelder-Mead; `models._llt_start_params`: its
@@ -282,6 +283,81 @@ def test_rolling_rows_equal_the_unsorted_computation(ctx, observations):
             assert np.array_equal(mine["pit"].to_numpy(), pit)
             checked += 1
     assert checked >= 10
+
+
+def _same_row(a: dict, b: dict) -> bool:
+    """Equal keys in the same order and equal values (NaN = NaN); a numpy float may come back as a Python float."""
+    if list(a) != list(b):
+        return False
+    for key, x in a.items():
+        y = b[key]
+        if not (type(x) is type(y) or (type(x) is np.float64 and type(y) is float)):
+            return False
+        if not (x == y or (isinstance(x, float) and np.isnan(x) and np.isnan(y))):
+            return False
+    return True
+
+
+def test_origin_rows_equal_the_rows_member_by_member(ctx, observations, monkeypatch):
+    batched = backtest._origin_rows
+    seen = {"rows": 0, "share": 0, "log": 0}
+
+    def both(entries, pool_types, context, base, outcomes):
+        rows = batched(entries, pool_types, context, base, outcomes)
+        one_by_one = [r for member, weights, log_ok, horizons in entries
+                      for r in backtest._member_rows(member, weights, pool_types, context, base, outcomes, log_ok,
+                                                     horizons=horizons)]
+        assert len(rows) == len(one_by_one)
+        assert all(_same_row(a, b) for a, b in zip(one_by_one, rows, strict=True))
+        seen["rows"] += len(rows)
+        seen["share" if context.kind == "share" else "log"] += 1
+        return rows
+    monkeypatch.setattr(backtest, "_origin_rows", both)
+    for name, region, series, t in _origins(observations, ctx, 25):
+        g = ctx.panels[name]
+        g = g[g["region"] == region].sort_values("year")
+        full = pd.Series(g["value"].to_numpy(dtype=float), index=g["year"].to_numpy(dtype=int))
+        backtest._rolling_origin(ctx, name, region, full, t)
+    # a count indicator: members on the log scale and (a draw <= 0) on the original scale in one origin
+    patents = backtest._rolling_context(observations, "invention_patents_per_10k", backtest.HORIZONS,
+                                        backtest.SERIES_WINDOW, 3, 300, 0)
+    for name, region, years in backtest.rolling_tasks(observations, indicator="invention_patents_per_10k")[::4]:
+        g = patents.panels[name]
+        g = g[g["region"] == region].sort_values("year")
+        full = pd.Series(g["value"].to_numpy(dtype=float), index=g["year"].to_numpy(dtype=int))
+        backtest._rolling_origin(patents, name, region, full, years[-1])
+    assert seen["rows"] >= 500 and seen["share"] >= 10 and seen["log"] >= 3, seen
+
+
+def test_origin_rows_mixed_scales_and_a_resort_equal_member_by_member():
+    """Members on the log and the original scale in one origin, ties, and a member with NaN draws (its
+    widening-scale columns fail the order check and are sorted again; on the original scale those columns
+    are the draws themselves, which the re-sort must leave as they are)."""
+    rng = np.random.default_rng(4)
+    years = (2011, 2012, 2013)
+    members = []
+    for i, model in enumerate(("a", "b", "c", "d")):
+        draws = np.exp(rng.normal(0, 1, (200, 3)))
+        if i == 1:
+            draws[:5] = -1.0  # not every draw positive: the original scale
+        if i == 2:
+            draws = np.round(draws, 1)  # ties
+        if i == 3:
+            draws[[3, 50, 120], 1] = np.nan
+        members.append(models.Forecast(model=model, years=years, draws=draws, growth=None, notes=""))
+    outcomes = {1: 1.2, 2: 0.7, 3: 2.5}
+    base = {"panel": "p", "indicator": "x", "region": "r", "origin": 2010, "n_obs": 5, "first_year": 2006,
+            "latest": 1.0}
+    for kind in ("rate", "level", "share"):
+        ctx = backtest._RollingContext(indicator="x", kind=kind, direction="increase", bounds=(0.0, 100.0) if
+                                       kind == "share" else None, panels={}, prepared={}, horizons=(1, 2, 3),
+                                       window=10, min_obs=3, n_draws=200, seed=0)
+        entries = [(m, {1: 0.5}, bool(np.all(m.draws > 0)), {1, 3} if m.model == "d" else None) for m in members]
+        rows = backtest._origin_rows(entries, {1: "with_reference"}, ctx, base, outcomes)
+        one_by_one = [r for m, w, ok, hs in entries
+                      for r in backtest._member_rows(m, w, {1: "with_reference"}, ctx, base, outcomes, ok, horizons=hs)]
+        assert len(rows) == len(one_by_one) == 11
+        assert all(_same_row(a, b) for a, b in zip(one_by_one, rows, strict=True)), kind
 
 
 # -- models ---------------------------------------------------------------------------------------

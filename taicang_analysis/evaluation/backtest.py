@@ -787,6 +787,72 @@ def _member_rows(member, weights: dict[int, float], pool_types: dict[int, str], 
     return rows
 
 
+def _origin_rows(entries, pool_types: dict[int, str], ctx: _RollingContext, base: dict,
+                 outcomes: dict[int, float]) -> list[dict]:
+    """`_member_rows` of every ``(member, weights, log_ok, horizons)`` in ``entries``, in order: the same rows.
+
+    Every statistic of `_member_rows` is per column (one sort, quantiles, the widening scale, the
+    required spreads, the PIT), so the columns of all members are stacked and each step runs once per
+    origin instead of once per member; what is decided per member -- the log scale (``log_ok``) and
+    whether the widening-scale draws need sorting again -- is still decided on that member's columns.
+    tests/test_backtest_fast_paths.py holds it to `_member_rows`.
+    """
+    blocks, parts = [], []
+    start = 0
+    for member, weights, log_ok, horizons in entries:
+        hs = [h for h in outcomes if (horizons is None or h in horizons) and base["origin"] + h in member.years]
+        if not hs:
+            continue
+        cols = [member.years.index(base["origin"] + h) for h in hs]
+        consecutive = cols[-1] - cols[0] == len(cols) - 1  # (increasing) a view; np.concatenate copies it once
+        parts.append(member.draws[:, cols[0]:cols[-1] + 1] if consecutive else member.draws[:, cols])
+        blocks.append((member, weights, log_ok, hs, start, start + len(hs)))
+        start += len(hs)
+    if not blocks:
+        return []
+    draws = np.sort(np.concatenate(parts, axis=1), axis=0)
+    out = np.array([outcomes[h] for *_, hs, _, _ in blocks for h in hs])
+    if ctx.kind not in ("rate", "count") or len({log_ok for _, _, log_ok, *_ in blocks}) == 1:
+        z = _z(draws, ctx.kind, ctx.bounds, blocks[0][2])  # one scale for every member: element by element
+        zo = _z(out, ctx.kind, ctx.bounds, blocks[0][2])
+    else:
+        z, zo = np.empty_like(draws), np.empty_like(out)
+        for _, _, log_ok, _, a, b in blocks:
+            z[:, a:b] = _z(draws[:, a:b], ctx.kind, ctx.bounds, log_ok)
+            zo[a:b] = _z(out[a:b], ctx.kind, ctx.bounds, log_ok)
+    if len(z) >= 2:
+        in_order = np.all(z[1:] >= z[:-1], axis=0)
+        for _, _, _, _, a, b in blocks:
+            if not in_order[a:b].all():  # `_sorted`: z is monotone, so this is only rounding breaking a tie
+                if np.shares_memory(z, draws):  # the identity scale: z is the draws themselves
+                    z = z.copy()
+                z[:, a:b] = np.sort(z[:, a:b], axis=0)
+    q = _sorted_quantiles(draws)
+    zq = _sorted_quantiles(z)
+    r80 = scoring.required_spread(zo, zq[2], zq[1], zq[3])
+    r95 = scoring.required_spread(zo, zq[2], zq[0], zq[4])
+    pit = _share_at_or_below(draws, out)
+    log_err = np.full(len(out), np.nan)
+    positive = (q[2] > 0) & (out > 0)
+    log_err[positive] = np.log(q[2][positive] / out[positive])  # element by element, as one value at a time
+    # the numbers as Python floats and bools, column by column (the frame's columns are float64 and bool either way)
+    cols = zip(out.tolist(), *q.tolist(), *zq.tolist(), (r80 <= 1.0).tolist(), (r95 <= 1.0).tolist(),
+               (q[2] - out).tolist(), log_err.tolist(), pit.tolist(), zo.tolist(), r80.tolist(), r95.tolist())
+    rows = []
+    origin = base["origin"]
+    for member, weights, _, hs, _, _ in blocks:
+        model = member.model
+        for h, (o, l95, l80, med, u80, u95, zl95, zl80, zmed, zu80, zu95, c80, c95, err, lerr, p, zout, s80,
+                s95) in zip(hs, cols):
+            rows.append({**base, "horizon": h, "year": origin + h, "member": model,
+                         "pool_type": pool_types.get(h, ""), "weight": weights.get(h, 0.0), "outcome": o,
+                         "median": med, "lower80": l80, "upper80": u80, "lower95": l95, "upper95": u95,
+                         "covered80": c80, "covered95": c95, "error": err, "log_error": lerr, "pit": p,
+                         "z_outcome": zout, "z_median": zmed, "z_lower80": zl80, "z_upper80": zu80,
+                         "z_lower95": zl95, "z_upper95": zu95, "r80": s80, "r95": s95})
+    return rows
+
+
 def _longest_reference(series: pd.Series, t: int, max_h: int, name: str, panel: pd.DataFrame, ctx: _RollingContext,
                        region: str, seed: int):
     """The reference forecast for the longest horizon <= ``max_h`` its panel supports at origin ``t`` (or None).
@@ -849,14 +915,11 @@ def _rolling_origin(ctx: _RollingContext, panel_name: str, region: str, full: pd
             pools.append((pooling.pool_draws(members, ctx.n_draws, 1.0, ctx.kind, ctx.bounds), hs, ptype))
     base = {"panel": panel_name, "indicator": ctx.indicator, "region": region, "origin": t, "n_obs": len(series),
             "first_year": int(series.index[0]), "latest": float(series.iloc[-1])}
-    rows = []
-    for member in [f for f in forecasts if isinstance(f, models.Forecast)] + refs:
-        # log scale only when every draw is positive, as pooling.widen decides
-        rows += _member_rows(member, weights.get(member.model, {}), pool_types, ctx, base, outcomes,
-                             bool(np.all(member.draws > 0)))
-    for pooled, hs, _ in pools:
-        rows += _member_rows(pooled, dict.fromkeys(hs, 1.0), pool_types, ctx, base, outcomes,
-                             bool(np.all(pooled.draws > 0)), horizons=set(hs))
+    # log scale only when every draw is positive, as pooling.widen decides
+    entries = [(member, weights.get(member.model, {}), bool(np.all(member.draws > 0)), None)
+               for member in [f for f in forecasts if isinstance(f, models.Forecast)] + refs]
+    entries += [(pooled, dict.fromkeys(hs, 1.0), bool(np.all(pooled.draws > 0)), set(hs)) for pooled, hs, _ in pools]
+    rows = _origin_rows(entries, pool_types, ctx, base, outcomes)
     for row in rows:
         row["n_members"] = n_members.get(row["horizon"], 0)
     return rows

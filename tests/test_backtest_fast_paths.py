@@ -32,6 +32,7 @@ panels), built from ``data/raw`` as every test does.
 
 from __future__ import annotations
 
+import functools
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -483,7 +484,8 @@ def test_lean_lbfgs_equals_the_stock_optimiser():
         maxiter = (200, 3, 12)[i % 3]  # also stopped by the iteration limit, mid-way
         stock = ETSModel(z, error="add", trend="add", damped_trend=True).fit(disp=False, maxiter=maxiter)
         mod = ETSModel(z, error="add", trend="add", damped_trend=True)
-        lean = mod.fit(disp=False, maxiter=maxiter, **models._lean_lbfgs_option())
+        # the loop alone (every other series) and with the lean objective
+        lean = mod.fit(disp=False, maxiter=maxiter, **models._lean_lbfgs_option(mod if i % 2 else None))
         assert np.array_equal(stock.params, lean.params), i
         a, b = stock.mle_retvals, lean.mle_retvals
         assert a.keys() == b.keys()
@@ -494,6 +496,38 @@ def test_lean_lbfgs_equals_the_stock_optimiser():
                               lean.simulate(5, anchor="end", repetitions=50, rng=np.random.default_rng(i)))
         converged[bool(a["converged"])] += 1
     assert min(converged.values()) >= 10, converged
+
+
+def test_ets_objective_equals_the_stock_objective():
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    rng = np.random.default_rng(17)
+    for i in range(20):
+        z = _ets_series(rng, i)
+        mod = ETSModel(z, error="add", trend="add", damped_trend=True)
+        lean = models._ets_objective(mod)
+        nobs = mod.endog.shape[0]
+        fargs = (np.zeros(mod.nobs), np.zeros((mod.nobs, 2)), np.zeros(5, dtype=np.int64), np.empty(5), True, False)
+        for _ in range(30):
+            p = np.array([rng.uniform(1e-4, 1), rng.uniform(1e-4, 1), rng.uniform(0.8, 0.98),
+                          z[0] + rng.normal(0, 1), rng.normal(0, 0.5)])
+            stock = -mod._loglike_internal(p, *fargs) / nobs  # what LikelihoodModel.fit minimises
+            got = lean(p, *fargs)
+            assert type(got) is type(stock) and (got == stock or (np.isnan(got) and np.isnan(stock))), (i, p)
+    assert models._ets_objective(ETSModel(np.exp(z), error="mul", trend="add", damped_trend=True)) is None
+
+
+def test_lean_lbfgs_keeps_the_stock_objective_when_the_lean_one_differs():
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    z = _ets_series(np.random.default_rng(2), 1)
+    stock = ETSModel(z, error="add", trend="add", damped_trend=True).fit(disp=False, maxiter=200)
+    mod = ETSModel(z, error="add", trend="add", damped_trend=True)
+    right = models._ets_objective(mod)
+    option = {"extra_fit_funcs": {"lbfgs": functools.partial(
+        models._lean_fit_lbfgs, lean_objective=lambda p, *a: right(p, *a) * (1 + 1e-12))}}  # off by a rounding
+    lean = mod.fit(disp=False, maxiter=200, **option)
+    assert np.array_equal(stock.params, lean.params) and stock.mle_retvals["fcalls"] == lean.mle_retvals["fcalls"]
 
 
 def test_lean_lbfgs_on_a_box_and_on_its_bounds_equals_scipy():
@@ -553,7 +587,7 @@ def test_state_space_fits_equal_the_stock_path_on_rolling_origins(ctx, observati
     monkeypatch.setattr(models, "_lean_loglike", lambda mod: None)
     monkeypatch.setattr(models, "_without_covariance", lambda mod: None)
     monkeypatch.setattr(models, "_llt_start_params", lambda mod: None)
-    monkeypatch.setattr(models, "_lean_lbfgs_option", lambda: {})
+    monkeypatch.setattr(models, "_lean_lbfgs_option", lambda mod=None: {})
     stock = fits()
     fitted = {"damped_ets": 0, "local_linear_trend": 0}
     for a, b in zip(fast, stock, strict=True):

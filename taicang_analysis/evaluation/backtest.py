@@ -1558,6 +1558,9 @@ def run_backtest(observations: pd.DataFrame, targets: pd.DataFrame, *, n_draws: 
         has_pool = len(rolling) and (rolling["member"] == POOLED).any()
         fit = fit_calibration(rolling, level=level) if has_pool else None
         timing.append(("calibration fit (leave-region-out)", time.perf_counter() - t0, fit.n_groups if fit else 0))
+        t0 = time.perf_counter()
+        cov = coverage_by_horizon(rolling, fit)  # here, while the workers finish the cases' assessments
+        timing.append(("coverage by horizon (beside the cases)", time.perf_counter() - t0, len(cov)))
         spreads = [fit.for_region(cases.at[i, "region"]) if fit else 1.0 for i in scored_idx]
         records = [_calibrated_record(rec, pooled, spread)  # the level of the case intervals: 80 %
                    for (rec, pooled), spread in zip(collect_cases(), spreads, strict=True)]
@@ -1567,7 +1570,6 @@ def run_backtest(observations: pd.DataFrame, targets: pd.DataFrame, *, n_draws: 
     cases = _merge_records(cases, scored_idx, records)
     cases = add_base_rate(cases)
     scores, reliability = score_cases(cases, sub_national_set=sub_national_regions(observations), seed=seed)
-    cov = coverage_by_horizon(rolling, fit)
     timing.append(("scores", time.perf_counter() - t0, int((cases["status"] == "scored").sum())))
     timing_frame = pd.DataFrame(timing, columns=["stage", "seconds", "n"])
     timing_frame.loc[len(timing_frame)] = ["total (wall)", time.perf_counter() - start, len(cases)]

@@ -24,6 +24,7 @@ is one more reason they are gated to longer series.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from dataclasses import dataclass
 
@@ -274,7 +275,7 @@ def _damped_ets(z, years, fy, rng, n_draws):
     """Additive-error damped-trend ETS; draws from the fitted model's simulate."""
     mod = _lazy("ETSModel")(z, error="add", trend="add", damped_trend=True)
     _without_covariance(mod)
-    res = mod.fit(disp=False, maxiter=_ETS_MAXITER, **_lean_lbfgs_option())
+    res = mod.fit(disp=False, maxiter=_ETS_MAXITER, **_lean_lbfgs_option(mod))
     if not res.mle_retvals.get("converged", False):
         return None, "ETS likelihood optimisation did not converge"
     sims = res.simulate(len(fy), anchor="end", repetitions=n_draws, rng=rng)
@@ -353,17 +354,41 @@ def _ets_results_without_covariance():
     return tuple(_ETS_RESULTS)
 
 
-def _lean_lbfgs_option() -> dict:
+def _lean_lbfgs_option(mod=None) -> dict:
     """``fit`` keywords that route statsmodels' ``"lbfgs"`` optimiser to `_lean_fit_lbfgs` (statsmodels'
-    ``extra_fit_funcs`` hook: ``Optimizer._fit`` looks the method up in the stock table updated by it)."""
-    return {"extra_fit_funcs": {"lbfgs": _lean_fit_lbfgs}}
+    ``extra_fit_funcs`` hook: ``Optimizer._fit`` looks the method up in the stock table updated by it); with an
+    additive-error ETS model ``mod``, its objective evaluated by `_ets_objective`."""
+    objective = _ets_objective(mod) if mod is not None else None
+    if objective is None:
+        return {"extra_fit_funcs": {"lbfgs": _lean_fit_lbfgs}}
+    return {"extra_fit_funcs": {"lbfgs": functools.partial(_lean_fit_lbfgs, lean_objective=objective)}}
+
+
+def _ets_objective(mod):
+    """The objective ``LikelihoodModel.fit`` minimises for an additive-error ``ETSModel`` inside ``fit``
+    (``-mod._loglike_internal(params, *fargs) / nobs``), the same steps without the calls around them: the
+    Cython smoother, the residuals, ``np.mean`` as its own sum over the count, the Gaussian log-likelihood.
+    None for any other model (multiplicative error: the stock objective)."""
+    if getattr(mod, "error", None) != "add" or not hasattr(mod, "_smoothing_func"):
+        return None
+    smooth, data, n, nobs = mod._smoothing_func, mod.endog, mod.nobs, mod.endog.shape[0]
+    if not (isinstance(data, np.ndarray) and data.ndim == 1 and data.dtype == np.float64):
+        return None
+
+    def objective(params, yhat, xhat, is_fixed, fixed_values, use_beta_star, use_gamma_star):
+        smooth(params, data, yhat, xhat, np.ascontiguousarray(is_fixed, dtype=np.int64), fixed_values,
+               use_beta_star, use_gamma_star)
+        res = data - yhat
+        log_l = -n / 2 * (np.log(2 * np.pi * (np.add.reduce(res ** 2) / res.size)) + 1)
+        return -log_l / nobs
+    return objective
 
 
 _LEAN_LBFGS_KWARGS = frozenset({"bounds", "approx_grad", "extra_fit_funcs"})
 
 
 def _lean_fit_lbfgs(f, score, start_params, fargs, kwargs, disp=True, maxiter=100, callback=None, retall=False,
-                    full_output=True, hess=None):
+                    full_output=True, hess=None, lean_objective=None):
     """statsmodels' ``_fit_lbfgs`` with ``approx_grad`` (what ``ETSModel.fit`` asks for), the same numbers.
 
     The stock call goes ``fmin_l_bfgs_b`` -> ``_minimize_lbfgsb`` -> ``ScalarFunction`` ->
@@ -374,7 +399,8 @@ def _lean_fit_lbfgs(f, score, start_params, fargs, kwargs, disp=True, maxiter=10
     (absolute step 1e-8, or scipy's relative step where that step vanishes; flipped or shortened at a
     bound as ``_adjust_scheme_to_bounds`` does), so the optimiser sees the same f and gradient at every
     step and returns the same point, value, counts and flags.  Any other request (a score, a callback,
-    other options, no ``approx_grad``) goes to the stock ``_fit_lbfgs``.
+    other options, no ``approx_grad``) goes to the stock ``_fit_lbfgs``.  ``lean_objective`` (`_ets_objective`)
+    stands in for ``f`` if it gives ``f``'s value, bit for bit, at the starting point (else ``f`` is used).
     tests/test_backtest_fast_paths.py holds it to the stock fit.
     """
     from statsmodels.base import optimizer as sm_optimizer
@@ -395,9 +421,19 @@ def _lean_fit_lbfgs(f, score, start_params, fargs, kwargs, disp=True, maxiter=10
     bounds = kwargs.setdefault("bounds", [(None, None)] * len(start_params))
     if SP_LT_118:
         kwargs.setdefault("iprint", -1 if not disp else 1)  # what the stock call leaves in mle_settings
-    xopt, fopt, grad, nfev, nit, warnflag = _lbfgsb_approx_grad(setulb, f, start_params, fargs, bounds, maxiter)
+    if lean_objective is not None:
+        x0 = np.array(start_params, dtype=float)
+        if not (x0.dtype == np.float64 and np.all(np.isfinite(x0)) and _same_number(lean_objective(x0, *fargs),
+                                                                                   f(x0.copy(), *fargs))):
+            lean_objective = None
+    xopt, fopt, grad, nfev, nit, warnflag = _lbfgsb_approx_grad(setulb, lean_objective or f, start_params, fargs,
+                                                                bounds, maxiter)
     return xopt, {"fopt": fopt, "gopt": grad, "fcalls": nfev, "warnflag": warnflag, "converged": warnflag == 0,
                   "iterations": nit}
+
+
+def _same_number(a, b) -> bool:
+    return type(a) is type(b) and (a == b or (a != a and b != b))
 
 
 def _lbfgsb_approx_grad(setulb, fun, x0, args, bounds, maxiter, m=10, factr=1e7, pgtol=1e-5, epsilon=1e-8,

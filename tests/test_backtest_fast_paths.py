@@ -23,7 +23,7 @@ model fits), so each shortcut is held to the code it replaces, on a real subset:
   objects, call by call and fit by fit on the real rolling origins;
 * the series check's shortcut for float series without gaps against the general path;
 * the panels-as-of memo (`backtest._Sources`) against fresh calls, and the listed
-  cases with and without it;
+  cases with and without it; the cases assessed on panels prepared once against the frames;
 * tasks run on an executor (largest first) against the same tasks run in order here.
 
 The panels are the real ones (R&D intensity: the provincial and World Bank
@@ -359,6 +359,35 @@ def test_origin_rows_mixed_scales_and_a_resort_equal_member_by_member():
                       for r in backtest._member_rows(m, w, {1: "with_reference"}, ctx, base, outcomes, ok, horizons=hs)]
         assert len(rows) == len(one_by_one) == 11
         assert all(_same_row(a, b) for a, b in zip(one_by_one, rows, strict=True)), kind
+
+
+def _same_value(x, y) -> bool:
+    if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
+        return np.array_equal(x, y, equal_nan=True)
+    if isinstance(x, float) and isinstance(y, float) and np.isnan(x) and np.isnan(y):
+        return True
+    return type(x) is type(y) and x == y
+
+
+def test_cases_assessed_on_prepared_panels_equal_the_frames(tables, monkeypatch):
+    """`_assess_prepared` prepares each panel once (`reference.prepare_panel`); the records and pooled columns
+    are those of `assess` given the frames (each horizon tried preparing the cut frame again)."""
+    observations, targets = tables["observations.csv"], tables["targets.csv"]
+    known = backtest._Sources(observations)
+    cases = backtest.past_plan_cases(observations, targets, _known=known)
+    scored = cases.index[cases["status"] == "scored"].tolist()[::3]
+    preps = [backtest.prepare_case(observations, cases.loc[i], _known=known) for i in scored]
+    fast = [backtest._assess_case_task(p, 500, 0) for p in preps]
+    monkeypatch.setattr(reference, "prepare_panel", lambda panel, **kwargs: panel)  # assess gets the frames
+    stock = [backtest._assess_case_task(p, 500, 0) for p in preps]
+    with_refs = 0
+    for (rec, pooled), (rec0, pooled0) in zip(fast, stock, strict=True):
+        assert rec.keys() == rec0.keys() and all(_same_value(rec[k], rec0[k]) for k in rec), rec["case_id"]
+        assert (pooled is None) == (pooled0 is None)
+        if pooled is not None:
+            assert pooled.keys() == pooled0.keys() and all(_same_value(pooled[k], pooled0[k]) for k in pooled)
+        with_refs += "reference_class" in rec["pool_members"]
+    assert len(fast) >= 10 and with_refs >= 5, (len(fast), with_refs)
 
 
 # -- models ---------------------------------------------------------------------------------------

@@ -562,8 +562,12 @@ def _assess_prepared(prep: dict, *, n_draws: int, seed: int) -> tuple[Assessment
     """The part of a case that does not depend on the calibration: (assessment, record, pooled target-year
     column and what widening it needs, or None without a pooled forecast)."""
     spec: TargetSpec = prep["target"]
+    # each panel prepared once (`reference.prepare_panel`: the case's exclusion and as-of cut become a filter,
+    # identical forecasts) instead of once per horizon `assess` tries
+    panels = {name: reference.prepare_panel(p, kind=prep["kind"], bounds=prep["bounds"]) if isinstance(p, pd.DataFrame)
+              else p for name, p in prep["panels"].items()}
     a = _assess.assess(prep["series"], spec, kind=prep["kind"], direction=prep["direction"], bounds=prep["bounds"],
-                       indicator=prep["indicator"], as_of=prep["as_of"], panels=prep["panels"],
+                       indicator=prep["indicator"], as_of=prep["as_of"], panels=panels,
                        exclude_regions=(prep["region"],), n_draws=n_draws, seed=seed)
     rec = {"case_id": prep["case_id"], "probability": a.probability, "probability_reason": a.probability_reason,
            "grade": a.status, "grade_basis": a.status_basis, "pool_type": "", "spread": np.nan,

@@ -22,7 +22,8 @@ model fits), so each shortcut is held to the code it replaces, on a real subset:
   finite-difference gradient without scipy's wrappers) against the stock statsmodels and scipy
   objects, call by call and fit by fit on the real rolling origins;
 * the series check's shortcut for float series without gaps against the general path;
-* the panels-as-of memo (`backtest._Sources`) against fresh calls, and the listed
+* the panels-as-of memo (`backtest._Sources`, also of each source series and a region's own rows) against
+  fresh calls, and the listed
   cases with and without it; the cases assessed on panels prepared once against the frames;
 * tasks run on an executor (largest first) against the same tasks run in order here.
 
@@ -654,6 +655,16 @@ def test_sources_memo_answers_as_fresh_calls(observations, tables):
     cases = backtest.past_plan_cases(observations, tables["targets.csv"])
     pd.testing.assert_frame_equal(cases, backtest.past_plan_cases(observations, tables["targets.csv"],
                                                                   _known=known), check_exact=True)
+    checked = 0
+    for _, case in cases[cases["source"] != ""].iterrows():  # each source series: kept in the memo, and fresh
+        args = (observations, case["source"], case["region"], case["series_indicator"], case["as_of"])
+        fresh, memo = backtest._source_series(*args), backtest._source_series(*args, known_panels=known)
+        assert memo is backtest._source_series(*args, known_panels=known)  # asked again: the same objects
+        for a, b in zip(fresh[:2], memo[:2], strict=True):
+            pd.testing.assert_series_equal(a, b, check_exact=True)
+        pd.testing.assert_frame_equal(fresh[2], memo[2], check_exact=True)
+        checked += case["source"] == "observations"
+    assert checked >= 10
     scored = cases[cases["status"] == "scored"]
     for i in scored.index[::4]:
         fresh = backtest.prepare_case(observations, scored.loc[i])

@@ -205,6 +205,18 @@ class _Sources:
         return self._get(("current", collection, indicator),
                          lambda: current_panel(self.observations, collection, indicator, self.aggregates))
 
+    def own(self, region: str, indicator: str) -> pd.DataFrame:
+        """The region's own rows of the indicator (collection ``observations``), in table order."""
+        def make():
+            mine = self._get(("own",), lambda: self.observations[self.observations["collection"] == "observations"])
+            return mine[(mine["region"] == region) & (mine["indicator"] == indicator)]
+        return self._get(("own", region, indicator), make)
+
+    def own_known_now(self, region: str, indicator: str) -> pd.DataFrame:
+        """`vintages.known_values` of `own`: today's values."""
+        return self._get(("own known now", region, indicator),
+                         lambda: vintages.known_values(self.own(region, indicator)))
+
     def reference(self, indicator: str, reference: str, as_of) -> dict[str, pd.DataFrame]:
         found = self._get(("reference", indicator, reference, as_of), lambda: plan_assessment.reference_panels(
             self.observations, indicator, reference=reference, as_of=as_of))
@@ -289,13 +301,27 @@ def _latest_window(series: pd.Series, window: int) -> pd.Series:
 def _source_series(observations: pd.DataFrame, source: str, region: str, indicator: str, as_of: str,
                    window: int = SERIES_WINDOW, aggregates=None,
                    known_panels: _Sources | None = None) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
-    """(series known as of, the full current series, the current rows) of one source."""
+    """(series known as of, the full current series, the current rows) of one source.
+
+    With ``known_panels`` the answer is kept there: `prepare_case` asks again for what `past_plan_cases`
+    asked (the same objects come back; both only read them)."""
+    if known_panels is not None:
+        return known_panels._get(("series", source, region, indicator, as_of, window), lambda: _source_series_now(
+            observations, source, region, indicator, as_of, window, aggregates, known_panels))
+    return _source_series_now(observations, source, region, indicator, as_of, window, aggregates, known_panels)
+
+
+def _source_series_now(observations, source, region, indicator, as_of, window, aggregates, known_panels):
     as_of_year = int(as_of[:4])
     if source == "observations":
-        strict, _ = plan_assessment.region_series(observations, region, indicator, as_of)
-        own = observations[(observations["collection"] == "observations") & (observations["region"] == region)
-                           & (observations["indicator"] == indicator)]
-        known_now = vintages.known_values(own)
+        if known_panels is not None:  # the region's rows picked once (the same rows, order and labels)
+            strict, _ = plan_assessment.region_series(known_panels.own(region, indicator), region, indicator, as_of)
+            known_now = known_panels.own_known_now(region, indicator)
+        else:
+            strict, _ = plan_assessment.region_series(observations, region, indicator, as_of)
+            own = observations[(observations["collection"] == "observations") & (observations["region"] == region)
+                               & (observations["indicator"] == indicator)]
+            known_now = vintages.known_values(own)
         full = vintages.series(known_now, region, indicator)
         return _latest_window(strict[strict.index <= as_of_year], window), full, known_now
     # known then: the panel as `plan_assessment.reference_panels` cuts it (the provincial panel by its

@@ -565,6 +565,9 @@ def _lean_loglike(mod) -> None:
     stock = mod.loglike
     memory = MEMORY_CONSERVE ^ MEMORY_NO_LIKELIHOOD  # what KalmanFilter.loglike filters with
     _, rows, cols = mod._idx_state_cov
+    if len(rows) != 2 or len(cols) != 2:
+        return
+    (r1, r2), (c1, c2) = (int(i) for i in rows), (int(i) for i in cols)  # the two variances' cells, written one by one
 
     def loglike(params, *args, **kwargs):
         flags = args[0] if len(args) == 1 and type(args[0]) is dict else None
@@ -587,7 +590,8 @@ def _lean_loglike(mod) -> None:
         for target in (ssm._obs_cov, copies["obs_cov"]):
             target[0, 0, 0] = p[0]
         for target in (ssm._state_cov, copies["state_cov"]):
-            target[rows, cols, 0] = p[1:3]
+            target[r1, c1, 0] = p[1]
+            target[r2, c2, 0] = p[2]
         kfilter.set_filter_method(ssm.filter_method, False)
         kfilter.inversion_method = ssm.inversion_method
         kfilter.stability_method = ssm.stability_method

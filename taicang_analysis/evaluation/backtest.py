@@ -1540,9 +1540,10 @@ def run_backtest(observations: pd.DataFrame, targets: pd.DataFrame, *, n_draws: 
     is called with the units of work just done (rolling origins, scored
     cases); ``progress_total`` (optional callable) is called once with their
     total as soon as the cases are listed -- what `backtest_size` computes,
-    without listing the cases a second time before the run.  Measured on the real tables on a
-    2-core machine: about 25-30 s, two thirds of it the own models'
-    statsmodels fits (`benchmarks/bench_backtest.py` prints that floor).
+    without listing the cases a second time before the run.  Measured on the
+    real tables on a shared 2-core machine: about 17-20 s when it is quiet
+    (about 36 CPU seconds), some 60 % of it the own models' fits
+    (`benchmarks/bench_backtest.py` prints that floor).
 
     Returns
     -------
@@ -1999,7 +2000,7 @@ def ensure_calibration(observations: pd.DataFrame, targets: pd.DataFrame, *, pro
     its settings and the package version; it is written beside the calibration
     (``backtest_calibration.key.json``) with a checksum of the calibration table.
     When anything differs -- or ``force`` -- the whole backtest runs
-    (`run_backtest`, about 25-30 s on two cores) and every backtest table is
+    (`run_backtest`, about 17-20 s on two cores) and every backtest table is
     rewritten (`save_backtest`).
 
     Returns

@@ -175,7 +175,7 @@ def _cmd_backtest(args) -> int:
             raise UsageError(f"{name} must be at least {low}; got {value}")
     observations = io.read_processed("observations.csv")
     targets = io.read_processed("targets.csv")
-    progress, bar = None, None
+    progress, total, bar = None, None, None
     if args.if_changed:
         status = backtest.calibration_is_current(observations, targets, n_draws=args.draws,
                                                  rolling_draws=args.rolling_draws, origin_step=args.origin_step,
@@ -186,13 +186,18 @@ def _cmd_backtest(args) -> int:
         print(f"calibration: {status.reason}: running the backtest", file=sys.stderr)
     if not args.no_progress:
         from tqdm import tqdm
-        bar = tqdm(total=backtest.backtest_size(observations, targets, origin_step=args.origin_step),
-                   desc="backtest", unit="task", file=sys.stderr, disable=None)
+        # the total (rolling origins + scored cases, `backtest.backtest_size`) comes from the run itself once it has
+        # listed the cases: listing them here first would add their time before the workers start
+        bar = tqdm(total=None, desc="backtest", unit="task", file=sys.stderr, disable=None)
         progress = bar.update
+
+        def total(n: int) -> None:
+            bar.total = n
+            bar.refresh()
     try:
         result = backtest.run_backtest(observations, targets, n_draws=args.draws, rolling_draws=args.rolling_draws,
                                        origin_step=args.origin_step, seed=args.seed, workers=args.workers,
-                                       progress=progress)
+                                       progress=progress, progress_total=total)
     finally:
         if bar is not None:
             bar.close()

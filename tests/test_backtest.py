@@ -327,8 +327,14 @@ def progress_counts():
 
 
 @pytest.fixture(scope="module")
-def result(world, progress_counts):
-    return backtest.run_backtest(world, TARGETS, **RUN_ARGS, progress=progress_counts.append)
+def progress_totals():
+    return []
+
+
+@pytest.fixture(scope="module")
+def result(world, progress_counts, progress_totals):
+    return backtest.run_backtest(world, TARGETS, **RUN_ARGS, progress=progress_counts.append,
+                                 progress_total=lambda n: progress_totals.append((n, len(progress_counts))))
 
 
 def test_run_backtest_tables(result):
@@ -357,8 +363,9 @@ def test_run_backtest_tables(result):
         assert heading in text
 
 
-def test_progress_counts_every_unit_of_work(world, result, progress_counts):
+def test_progress_counts_every_unit_of_work(world, result, progress_counts, progress_totals):
     assert sum(progress_counts) == backtest.backtest_size(world, TARGETS, origin_step=RUN_ARGS["origin_step"])
+    assert progress_totals == [(sum(progress_counts), 0)]  # told once, before any unit is reported done
     assert "Taicang's 13th plan (Table 1)" in backtest.render_scores(result)
 
 

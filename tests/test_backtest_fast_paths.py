@@ -11,17 +11,20 @@ model fits), so each shortcut is held to the code it replaces, on a real subset:
   asking again;
 * the rolling origins' quantiles read off one sort (`backtest._sorted_quantiles`)
   against ``np.quantile``, their PIT by bisection (`backtest._share_at_or_below`) against
-  the mean of the comparison, and a rolling origin's rows against the same rows
-  recomputed with ``np.quantile`` on the unsorted draws;
+  the mean of the comparison, a rolling origin's rows against the same rows
+  recomputed with ``np.quantile`` on the unsorted draws, and every member's rows computed
+  in one stack (`backtest._origin_rows`) against member by member (`backtest._member_rows`);
 * the OLS trend's fit (`models._ols`) against statsmodels' ``OLS``;
 * the state-space fits without statsmodels' discarded or repeated work (`models._lean_loglike`:
   the local linear trend's log-likelihood for Nelder-Mead; `models._llt_start_params`: its
   starting values with the HP filter's matrix built once per length; `models._without_covariance`:
-  ETS results without the parameters' covariance) against the stock statsmodels objects, call by
-  call and fit by fit on the real rolling origins;
+  ETS results without the parameters' covariance; `models._lean_fit_lbfgs`: ETS's L-BFGS-B with its
+  finite-difference gradient without scipy's wrappers) against the stock statsmodels and scipy
+  objects, call by call and fit by fit on the real rolling origins;
 * the series check's shortcut for float series without gaps against the general path;
-* the panels-as-of memo (`backtest._Sources`) against fresh calls, and the listed
-  cases with and without it;
+* the panels-as-of memo (`backtest._Sources`, also of each source series and a region's own rows) against
+  fresh calls, and the listed
+  cases with and without it; the cases assessed on panels prepared once against the frames;
 * tasks run on an executor (largest first) against the same tasks run in order here.
 
 The panels are the real ones (R&D intensity: the provincial and World Bank
@@ -30,6 +33,7 @@ panels), built from ``data/raw`` as every test does.
 
 from __future__ import annotations
 
+import functools
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -283,6 +287,110 @@ def test_rolling_rows_equal_the_unsorted_computation(ctx, observations):
     assert checked >= 10
 
 
+def _same_row(a: dict, b: dict) -> bool:
+    """Equal keys in the same order and equal values (NaN = NaN); a numpy float may come back as a Python float."""
+    if list(a) != list(b):
+        return False
+    for key, x in a.items():
+        y = b[key]
+        if not (type(x) is type(y) or (type(x) is np.float64 and type(y) is float)):
+            return False
+        if not (x == y or (isinstance(x, float) and np.isnan(x) and np.isnan(y))):
+            return False
+    return True
+
+
+def test_origin_rows_equal_the_rows_member_by_member(ctx, observations, monkeypatch):
+    batched = backtest._origin_rows
+    seen = {"rows": 0, "share": 0, "log": 0}
+
+    def both(entries, pool_types, context, base, outcomes):
+        rows = batched(entries, pool_types, context, base, outcomes)
+        one_by_one = [r for member, weights, log_ok, horizons in entries
+                      for r in backtest._member_rows(member, weights, pool_types, context, base, outcomes, log_ok,
+                                                     horizons=horizons)]
+        assert len(rows) == len(one_by_one)
+        assert all(_same_row(a, b) for a, b in zip(one_by_one, rows, strict=True))
+        seen["rows"] += len(rows)
+        seen["share" if context.kind == "share" else "log"] += 1
+        return rows
+    monkeypatch.setattr(backtest, "_origin_rows", both)
+    for name, region, series, t in _origins(observations, ctx, 25):
+        g = ctx.panels[name]
+        g = g[g["region"] == region].sort_values("year")
+        full = pd.Series(g["value"].to_numpy(dtype=float), index=g["year"].to_numpy(dtype=int))
+        backtest._rolling_origin(ctx, name, region, full, t)
+    # a count indicator: members on the log scale and (a draw <= 0) on the original scale in one origin
+    patents = backtest._rolling_context(observations, "invention_patents_per_10k", backtest.HORIZONS,
+                                        backtest.SERIES_WINDOW, 3, 300, 0)
+    for name, region, years in backtest.rolling_tasks(observations, indicator="invention_patents_per_10k")[::4]:
+        g = patents.panels[name]
+        g = g[g["region"] == region].sort_values("year")
+        full = pd.Series(g["value"].to_numpy(dtype=float), index=g["year"].to_numpy(dtype=int))
+        backtest._rolling_origin(patents, name, region, full, years[-1])
+    assert seen["rows"] >= 500 and seen["share"] >= 10 and seen["log"] >= 3, seen
+
+
+def test_origin_rows_mixed_scales_and_a_resort_equal_member_by_member():
+    """Members on the log and the original scale in one origin, ties, and a member with NaN draws (its
+    widening-scale columns fail the order check and are sorted again; on the original scale those columns
+    are the draws themselves, which the re-sort must leave as they are)."""
+    rng = np.random.default_rng(4)
+    years = (2011, 2012, 2013)
+    members = []
+    for i, model in enumerate(("a", "b", "c", "d")):
+        draws = np.exp(rng.normal(0, 1, (200, 3)))
+        if i == 1:
+            draws[:5] = -1.0  # not every draw positive: the original scale
+        if i == 2:
+            draws = np.round(draws, 1)  # ties
+        if i == 3:
+            draws[[3, 50, 120], 1] = np.nan
+        members.append(models.Forecast(model=model, years=years, draws=draws, growth=None, notes=""))
+    outcomes = {1: 1.2, 2: 0.7, 3: 2.5}
+    base = {"panel": "p", "indicator": "x", "region": "r", "origin": 2010, "n_obs": 5, "first_year": 2006,
+            "latest": 1.0}
+    for kind in ("rate", "level", "share"):
+        ctx = backtest._RollingContext(indicator="x", kind=kind, direction="increase", bounds=(0.0, 100.0) if
+                                       kind == "share" else None, panels={}, prepared={}, horizons=(1, 2, 3),
+                                       window=10, min_obs=3, n_draws=200, seed=0)
+        entries = [(m, {1: 0.5}, bool(np.all(m.draws > 0)), {1, 3} if m.model == "d" else None) for m in members]
+        rows = backtest._origin_rows(entries, {1: "with_reference"}, ctx, base, outcomes)
+        one_by_one = [r for m, w, ok, hs in entries
+                      for r in backtest._member_rows(m, w, {1: "with_reference"}, ctx, base, outcomes, ok, horizons=hs)]
+        assert len(rows) == len(one_by_one) == 11
+        assert all(_same_row(a, b) for a, b in zip(one_by_one, rows, strict=True)), kind
+
+
+def _same_value(x, y) -> bool:
+    if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
+        return np.array_equal(x, y, equal_nan=True)
+    if isinstance(x, float) and isinstance(y, float) and np.isnan(x) and np.isnan(y):
+        return True
+    return type(x) is type(y) and x == y
+
+
+def test_cases_assessed_on_prepared_panels_equal_the_frames(tables, monkeypatch):
+    """`_assess_prepared` prepares each panel once (`reference.prepare_panel`); the records and pooled columns
+    are those of `assess` given the frames (each horizon tried preparing the cut frame again)."""
+    observations, targets = tables["observations.csv"], tables["targets.csv"]
+    known = backtest._Sources(observations)
+    cases = backtest.past_plan_cases(observations, targets, _known=known)
+    scored = cases.index[cases["status"] == "scored"].tolist()[::3]
+    preps = [backtest.prepare_case(observations, cases.loc[i], _known=known) for i in scored]
+    fast = [backtest._assess_case_task(p, 500, 0) for p in preps]
+    monkeypatch.setattr(reference, "prepare_panel", lambda panel, **kwargs: panel)  # assess gets the frames
+    stock = [backtest._assess_case_task(p, 500, 0) for p in preps]
+    with_refs = 0
+    for (rec, pooled), (rec0, pooled0) in zip(fast, stock, strict=True):
+        assert rec.keys() == rec0.keys() and all(_same_value(rec[k], rec0[k]) for k in rec), rec["case_id"]
+        assert (pooled is None) == (pooled0 is None)
+        if pooled is not None:
+            assert pooled.keys() == pooled0.keys() and all(_same_value(pooled[k], pooled0[k]) for k in pooled)
+        with_refs += "reference_class" in rec["pool_members"]
+    assert len(fast) >= 10 and with_refs >= 5, (len(fast), with_refs)
+
+
 # -- models ---------------------------------------------------------------------------------------
 
 def test_ols_equals_statsmodels():
@@ -388,6 +496,116 @@ def test_ets_results_without_covariance_equal_the_stock_results():
         assert np.array_equal(a, b)
 
 
+def _ets_series(rng, i):
+    n = int(rng.integers(8, 16))
+    if i % 4 == 0:  # a log series of steady growth, as the rolling origins' R&D intensity
+        return np.log(np.cumsum(rng.uniform(0.05, 0.3, n)) + 1)
+    return np.cumsum(rng.standard_normal(n) * rng.choice([0.01, 0.3, 3.0]) + rng.normal(0, 0.2))
+
+
+@pytest.mark.filterwarnings("ignore:Maximum Likelihood optimization failed")
+def test_lean_lbfgs_equals_the_stock_optimiser():
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    rng = np.random.default_rng(21)
+    converged = {True: 0, False: 0}
+    for i in range(60):
+        z = _ets_series(rng, i)
+        maxiter = (200, 3, 12)[i % 3]  # also stopped by the iteration limit, mid-way
+        stock = ETSModel(z, error="add", trend="add", damped_trend=True).fit(disp=False, maxiter=maxiter)
+        mod = ETSModel(z, error="add", trend="add", damped_trend=True)
+        # the loop alone (every other series) and with the lean objective
+        lean = mod.fit(disp=False, maxiter=maxiter, **models._lean_lbfgs_option(mod if i % 2 else None))
+        assert np.array_equal(stock.params, lean.params), i
+        a, b = stock.mle_retvals, lean.mle_retvals
+        assert a.keys() == b.keys()
+        for key in a:  # the same point, value, gradient, function calls, iterations and flags
+            assert np.array_equal(a[key], b[key]), (i, key, a[key], b[key])
+        assert stock.mle_settings.keys() == lean.mle_settings.keys()
+        assert np.array_equal(stock.simulate(5, anchor="end", repetitions=50, rng=np.random.default_rng(i)),
+                              lean.simulate(5, anchor="end", repetitions=50, rng=np.random.default_rng(i)))
+        converged[bool(a["converged"])] += 1
+    assert min(converged.values()) >= 10, converged
+
+
+def test_ets_objective_equals_the_stock_objective():
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    rng = np.random.default_rng(17)
+    for i in range(20):
+        z = _ets_series(rng, i)
+        mod = ETSModel(z, error="add", trend="add", damped_trend=True)
+        lean = models._ets_objective(mod)
+        nobs = mod.endog.shape[0]
+        fargs = (np.zeros(mod.nobs), np.zeros((mod.nobs, 2)), np.zeros(5, dtype=np.int64), np.empty(5), True, False)
+        for _ in range(30):
+            p = np.array([rng.uniform(1e-4, 1), rng.uniform(1e-4, 1), rng.uniform(0.8, 0.98),
+                          z[0] + rng.normal(0, 1), rng.normal(0, 0.5)])
+            stock = -mod._loglike_internal(p, *fargs) / nobs  # what LikelihoodModel.fit minimises
+            got = lean(p, *fargs)
+            assert type(got) is type(stock) and (got == stock or (np.isnan(got) and np.isnan(stock))), (i, p)
+    assert models._ets_objective(ETSModel(np.exp(z), error="mul", trend="add", damped_trend=True)) is None
+
+
+def test_lean_lbfgs_keeps_the_stock_objective_when_the_lean_one_differs():
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    z = _ets_series(np.random.default_rng(2), 1)
+    stock = ETSModel(z, error="add", trend="add", damped_trend=True).fit(disp=False, maxiter=200)
+    mod = ETSModel(z, error="add", trend="add", damped_trend=True)
+    right = models._ets_objective(mod)
+    option = {"extra_fit_funcs": {"lbfgs": functools.partial(
+        models._lean_fit_lbfgs, lean_objective=lambda p, *a: right(p, *a) * (1 + 1e-12))}}  # off by a rounding
+    lean = mod.fit(disp=False, maxiter=200, **option)
+    assert np.array_equal(stock.params, lean.params) and stock.mle_retvals["fcalls"] == lean.mle_retvals["fcalls"]
+
+
+def test_lean_lbfgs_on_a_box_and_on_its_bounds_equals_scipy():
+    from scipy.optimize import _lbfgsb, fmin_l_bfgs_b
+
+    def rosen(x, scale):
+        return scale * float(np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2))
+
+    rng = np.random.default_rng(3)
+    for i in range(30):
+        n = int(rng.integers(2, 6))
+        x0 = rng.uniform(-2, 2, n)
+        bounds = [(None, None) if i % 3 == 0 else (-1.5, 1.0 + 1e-9 * (j % 2)) for j in range(n)]
+        if i % 3 == 2:
+            x0 = np.where(rng.random(n) < 0.5, -1.5, 1.0)  # start on the bounds: steps flip or shorten there
+        maxiter = (200, 4)[i % 2]
+        x, f, d = fmin_l_bfgs_b(rosen, x0, args=(0.5,), bounds=bounds, approx_grad=True, maxiter=maxiter)
+        got = models._lbfgsb_approx_grad(_lbfgsb.setulb, rosen, x0, (0.5,), bounds, maxiter)
+        assert np.array_equal(x, got[0]) and f == got[1] and np.array_equal(d["grad"], got[2]), i
+        assert (d["funcalls"], d["nit"], d["warnflag"]) == got[3:], i
+
+
+def test_lean_lbfgs_leaves_other_requests_to_the_stock_optimiser(monkeypatch):
+    from statsmodels.base import optimizer as sm_optimizer
+
+    called = []
+    stock = sm_optimizer._fit_lbfgs
+
+    def spy(*args, **kwargs):
+        called.append(sorted(args[4]))
+        return stock(*args, **kwargs)
+    monkeypatch.setattr(sm_optimizer, "_fit_lbfgs", spy)
+
+    def f(x):
+        return float(np.sum((x - 1.0) ** 2))
+
+    def score(x):
+        return 2 * (x - 1.0)
+    x0 = np.zeros(3)
+    base = {"bounds": [(None, None)] * 3, "extra_fit_funcs": {}}
+    models._lean_fit_lbfgs(f, None, x0, (), {**base, "approx_grad": True}, disp=False)
+    assert called == []  # the lean loop
+    models._lean_fit_lbfgs(f, score, x0, (), dict(base), disp=False)  # an analytic score
+    models._lean_fit_lbfgs(f, None, x0, (), {**base, "approx_grad": True, "m": 5}, disp=False)  # another option
+    models._lean_fit_lbfgs(f, None, x0, (), {**base, "approx_grad": True}, disp=False, callback=lambda x: None)
+    assert len(called) == 3 and all("extra_fit_funcs" not in kw for kw in called)
+
+
 def test_state_space_fits_equal_the_stock_path_on_rolling_origins(ctx, observations, monkeypatch):
     def fits():
         return [models.fit_all(series, t + max(ctx.horizons), kind=ctx.kind, bounds=ctx.bounds, n_draws=ctx.n_draws,
@@ -399,6 +617,7 @@ def test_state_space_fits_equal_the_stock_path_on_rolling_origins(ctx, observati
     monkeypatch.setattr(models, "_lean_loglike", lambda mod: None)
     monkeypatch.setattr(models, "_without_covariance", lambda mod: None)
     monkeypatch.setattr(models, "_llt_start_params", lambda mod: None)
+    monkeypatch.setattr(models, "_lean_lbfgs_option", lambda mod=None: {})
     stock = fits()
     fitted = {"damped_ets": 0, "local_linear_trend": 0}
     for a, b in zip(fast, stock, strict=True):
@@ -436,6 +655,16 @@ def test_sources_memo_answers_as_fresh_calls(observations, tables):
     cases = backtest.past_plan_cases(observations, tables["targets.csv"])
     pd.testing.assert_frame_equal(cases, backtest.past_plan_cases(observations, tables["targets.csv"],
                                                                   _known=known), check_exact=True)
+    checked = 0
+    for _, case in cases[cases["source"] != ""].iterrows():  # each source series: kept in the memo, and fresh
+        args = (observations, case["source"], case["region"], case["series_indicator"], case["as_of"])
+        fresh, memo = backtest._source_series(*args), backtest._source_series(*args, known_panels=known)
+        assert memo is backtest._source_series(*args, known_panels=known)  # asked again: the same objects
+        for a, b in zip(fresh[:2], memo[:2], strict=True):
+            pd.testing.assert_series_equal(a, b, check_exact=True)
+        pd.testing.assert_frame_equal(fresh[2], memo[2], check_exact=True)
+        checked += case["source"] == "observations"
+    assert checked >= 10
     scored = cases[cases["status"] == "scored"]
     for i in scored.index[::4]:
         fresh = backtest.prepare_case(observations, scored.loc[i])

@@ -149,7 +149,7 @@ def worker_pool(workers: int):
 
     saved = {name: os.environ.get(name) for name in BLAS_THREAD_VARIABLES}
     os.environ.update({name: "1" for name in BLAS_THREAD_VARIABLES})
-    executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start)
     try:
         yield executor
     finally:
@@ -159,6 +159,23 @@ def worker_pool(workers: int):
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+_HEAP_PRIMER_BYTES = 16 * 2 ** 20
+
+
+def _worker_start() -> None:
+    """Allocate and free one 16 MB block as a worker starts.
+
+    A rolling origin's statistics run on all its members' draws stacked (`_origin_rows`: arrays of about
+    1 MB, several per origin).  A fresh process's C allocator (glibc) serves blocks above 128 KB with
+    fresh memory mappings, each paid for again in page faults (measured: 650,000 more, 1.6 s of system
+    time, over a backtest), until it frees a larger one: then it serves blocks up to that size from its
+    heap.  The main process has long done so (the tables); this does it in a worker.  No number depends
+    on it.
+    """
+    block = np.empty(_HEAP_PRIMER_BYTES // 8)
+    del block
 
 
 # -- sources ------------------------------------------------------------------
@@ -204,6 +221,18 @@ class _Sources:
     def current(self, collection: str, indicator: str) -> pd.DataFrame:
         return self._get(("current", collection, indicator),
                          lambda: current_panel(self.observations, collection, indicator, self.aggregates))
+
+    def own(self, region: str, indicator: str) -> pd.DataFrame:
+        """The region's own rows of the indicator (collection ``observations``), in table order."""
+        def make():
+            mine = self._get(("own",), lambda: self.observations[self.observations["collection"] == "observations"])
+            return mine[(mine["region"] == region) & (mine["indicator"] == indicator)]
+        return self._get(("own", region, indicator), make)
+
+    def own_known_now(self, region: str, indicator: str) -> pd.DataFrame:
+        """`vintages.known_values` of `own`: today's values."""
+        return self._get(("own known now", region, indicator),
+                         lambda: vintages.known_values(self.own(region, indicator)))
 
     def reference(self, indicator: str, reference: str, as_of) -> dict[str, pd.DataFrame]:
         found = self._get(("reference", indicator, reference, as_of), lambda: plan_assessment.reference_panels(
@@ -289,13 +318,27 @@ def _latest_window(series: pd.Series, window: int) -> pd.Series:
 def _source_series(observations: pd.DataFrame, source: str, region: str, indicator: str, as_of: str,
                    window: int = SERIES_WINDOW, aggregates=None,
                    known_panels: _Sources | None = None) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
-    """(series known as of, the full current series, the current rows) of one source."""
+    """(series known as of, the full current series, the current rows) of one source.
+
+    With ``known_panels`` the answer is kept there: `prepare_case` asks again for what `past_plan_cases`
+    asked (the same objects come back; both only read them)."""
+    if known_panels is not None:
+        return known_panels._get(("series", source, region, indicator, as_of, window), lambda: _source_series_now(
+            observations, source, region, indicator, as_of, window, aggregates, known_panels))
+    return _source_series_now(observations, source, region, indicator, as_of, window, aggregates, known_panels)
+
+
+def _source_series_now(observations, source, region, indicator, as_of, window, aggregates, known_panels):
     as_of_year = int(as_of[:4])
     if source == "observations":
-        strict, _ = plan_assessment.region_series(observations, region, indicator, as_of)
-        own = observations[(observations["collection"] == "observations") & (observations["region"] == region)
-                           & (observations["indicator"] == indicator)]
-        known_now = vintages.known_values(own)
+        if known_panels is not None:  # the region's rows picked once (the same rows, order and labels)
+            strict, _ = plan_assessment.region_series(known_panels.own(region, indicator), region, indicator, as_of)
+            known_now = known_panels.own_known_now(region, indicator)
+        else:
+            strict, _ = plan_assessment.region_series(observations, region, indicator, as_of)
+            own = observations[(observations["collection"] == "observations") & (observations["region"] == region)
+                               & (observations["indicator"] == indicator)]
+            known_now = vintages.known_values(own)
         full = vintages.series(known_now, region, indicator)
         return _latest_window(strict[strict.index <= as_of_year], window), full, known_now
     # known then: the panel as `plan_assessment.reference_panels` cuts it (the provincial panel by its
@@ -562,8 +605,12 @@ def _assess_prepared(prep: dict, *, n_draws: int, seed: int) -> tuple[Assessment
     """The part of a case that does not depend on the calibration: (assessment, record, pooled target-year
     column and what widening it needs, or None without a pooled forecast)."""
     spec: TargetSpec = prep["target"]
+    # each panel prepared once (`reference.prepare_panel`: the case's exclusion and as-of cut become a filter,
+    # identical forecasts) instead of once per horizon `assess` tries
+    panels = {name: reference.prepare_panel(p, kind=prep["kind"], bounds=prep["bounds"]) if isinstance(p, pd.DataFrame)
+              else p for name, p in prep["panels"].items()}
     a = _assess.assess(prep["series"], spec, kind=prep["kind"], direction=prep["direction"], bounds=prep["bounds"],
-                       indicator=prep["indicator"], as_of=prep["as_of"], panels=prep["panels"],
+                       indicator=prep["indicator"], as_of=prep["as_of"], panels=panels,
                        exclude_regions=(prep["region"],), n_draws=n_draws, seed=seed)
     rec = {"case_id": prep["case_id"], "probability": a.probability, "probability_reason": a.probability_reason,
            "grade": a.status, "grade_basis": a.status_basis, "pool_type": "", "spread": np.nan,
@@ -787,6 +834,72 @@ def _member_rows(member, weights: dict[int, float], pool_types: dict[int, str], 
     return rows
 
 
+def _origin_rows(entries, pool_types: dict[int, str], ctx: _RollingContext, base: dict,
+                 outcomes: dict[int, float]) -> list[dict]:
+    """`_member_rows` of every ``(member, weights, log_ok, horizons)`` in ``entries``, in order: the same rows.
+
+    Every statistic of `_member_rows` is per column (one sort, quantiles, the widening scale, the
+    required spreads, the PIT), so the columns of all members are stacked and each step runs once per
+    origin instead of once per member; what is decided per member -- the log scale (``log_ok``) and
+    whether the widening-scale draws need sorting again -- is still decided on that member's columns.
+    tests/test_backtest_fast_paths.py holds it to `_member_rows`.
+    """
+    blocks, parts = [], []
+    start = 0
+    for member, weights, log_ok, horizons in entries:
+        hs = [h for h in outcomes if (horizons is None or h in horizons) and base["origin"] + h in member.years]
+        if not hs:
+            continue
+        cols = [member.years.index(base["origin"] + h) for h in hs]
+        consecutive = cols[-1] - cols[0] == len(cols) - 1  # (increasing) a view; np.concatenate copies it once
+        parts.append(member.draws[:, cols[0]:cols[-1] + 1] if consecutive else member.draws[:, cols])
+        blocks.append((member, weights, log_ok, hs, start, start + len(hs)))
+        start += len(hs)
+    if not blocks:
+        return []
+    draws = np.sort(np.concatenate(parts, axis=1), axis=0)
+    out = np.array([outcomes[h] for *_, hs, _, _ in blocks for h in hs])
+    if ctx.kind not in ("rate", "count") or len({log_ok for _, _, log_ok, *_ in blocks}) == 1:
+        z = _z(draws, ctx.kind, ctx.bounds, blocks[0][2])  # one scale for every member: element by element
+        zo = _z(out, ctx.kind, ctx.bounds, blocks[0][2])
+    else:
+        z, zo = np.empty_like(draws), np.empty_like(out)
+        for _, _, log_ok, _, a, b in blocks:
+            z[:, a:b] = _z(draws[:, a:b], ctx.kind, ctx.bounds, log_ok)
+            zo[a:b] = _z(out[a:b], ctx.kind, ctx.bounds, log_ok)
+    if len(z) >= 2:
+        in_order = np.all(z[1:] >= z[:-1], axis=0)
+        for _, _, _, _, a, b in blocks:
+            if not in_order[a:b].all():  # `_sorted`: z is monotone, so this is only rounding breaking a tie
+                if np.shares_memory(z, draws):  # the identity scale: z is the draws themselves
+                    z = z.copy()
+                z[:, a:b] = np.sort(z[:, a:b], axis=0)
+    q = _sorted_quantiles(draws)
+    zq = _sorted_quantiles(z)
+    r80 = scoring.required_spread(zo, zq[2], zq[1], zq[3])
+    r95 = scoring.required_spread(zo, zq[2], zq[0], zq[4])
+    pit = _share_at_or_below(draws, out)
+    log_err = np.full(len(out), np.nan)
+    positive = (q[2] > 0) & (out > 0)
+    log_err[positive] = np.log(q[2][positive] / out[positive])  # element by element, as one value at a time
+    # the numbers as Python floats and bools, column by column (the frame's columns are float64 and bool either way)
+    cols = zip(out.tolist(), *q.tolist(), *zq.tolist(), (r80 <= 1.0).tolist(), (r95 <= 1.0).tolist(),
+               (q[2] - out).tolist(), log_err.tolist(), pit.tolist(), zo.tolist(), r80.tolist(), r95.tolist())
+    rows = []
+    origin = base["origin"]
+    for member, weights, _, hs, _, _ in blocks:
+        model = member.model
+        for h, (o, l95, l80, med, u80, u95, zl95, zl80, zmed, zu80, zu95, c80, c95, err, lerr, p, zout, s80,
+                s95) in zip(hs, cols):
+            rows.append({**base, "horizon": h, "year": origin + h, "member": model,
+                         "pool_type": pool_types.get(h, ""), "weight": weights.get(h, 0.0), "outcome": o,
+                         "median": med, "lower80": l80, "upper80": u80, "lower95": l95, "upper95": u95,
+                         "covered80": c80, "covered95": c95, "error": err, "log_error": lerr, "pit": p,
+                         "z_outcome": zout, "z_median": zmed, "z_lower80": zl80, "z_upper80": zu80,
+                         "z_lower95": zl95, "z_upper95": zu95, "r80": s80, "r95": s95})
+    return rows
+
+
 def _longest_reference(series: pd.Series, t: int, max_h: int, name: str, panel: pd.DataFrame, ctx: _RollingContext,
                        region: str, seed: int):
     """The reference forecast for the longest horizon <= ``max_h`` its panel supports at origin ``t`` (or None).
@@ -849,14 +962,11 @@ def _rolling_origin(ctx: _RollingContext, panel_name: str, region: str, full: pd
             pools.append((pooling.pool_draws(members, ctx.n_draws, 1.0, ctx.kind, ctx.bounds), hs, ptype))
     base = {"panel": panel_name, "indicator": ctx.indicator, "region": region, "origin": t, "n_obs": len(series),
             "first_year": int(series.index[0]), "latest": float(series.iloc[-1])}
-    rows = []
-    for member in [f for f in forecasts if isinstance(f, models.Forecast)] + refs:
-        # log scale only when every draw is positive, as pooling.widen decides
-        rows += _member_rows(member, weights.get(member.model, {}), pool_types, ctx, base, outcomes,
-                             bool(np.all(member.draws > 0)))
-    for pooled, hs, _ in pools:
-        rows += _member_rows(pooled, dict.fromkeys(hs, 1.0), pool_types, ctx, base, outcomes,
-                             bool(np.all(pooled.draws > 0)), horizons=set(hs))
+    # log scale only when every draw is positive, as pooling.widen decides
+    entries = [(member, weights.get(member.model, {}), bool(np.all(member.draws > 0)), None)
+               for member in [f for f in forecasts if isinstance(f, models.Forecast)] + refs]
+    entries += [(pooled, dict.fromkeys(hs, 1.0), bool(np.all(pooled.draws > 0)), set(hs)) for pooled, hs, _ in pools]
+    rows = _origin_rows(entries, pool_types, ctx, base, outcomes)
     for row in rows:
         row["n_members"] = n_members.get(row["horizon"], 0)
     return rows
@@ -990,6 +1100,7 @@ def _start_rolling(observations, *, indicator, panels, horizons, min_obs, window
     def frame() -> pd.DataFrame:
         rows = [r for chunk in collect() for r in chunk]
         return pd.DataFrame(rows, columns=_ROLLING_COLUMNS)
+    frame.size = sum(sizes)  # the origins it will report to ``progress``
     return frame
 
 
@@ -1427,7 +1538,7 @@ def _assess_case_task(prep: dict, n_draws: int, seed: int) -> tuple[dict, dict |
 def run_backtest(observations: pd.DataFrame, targets: pd.DataFrame, *, n_draws: int = 10_000,
                  rolling_draws: int = DEFAULT_ROLLING_DRAWS, origin_step: int = DEFAULT_ORIGIN_STEP,
                  min_obs: int = 3, seed: int = 0, workers: int = DEFAULT_WORKERS, level: float = 0.8,
-                 progress=None) -> BacktestResult:
+                 progress=None, progress_total=None) -> BacktestResult:
     """The whole track record: cases, rolling origins, the spread calibration, scores against the baselines.
 
     Steps: list every case (`past_plan_cases`); run the rolling origins
@@ -1442,9 +1553,14 @@ def run_backtest(observations: pd.DataFrame, targets: pd.DataFrame, *, n_draws: 
     ``if __name__ == "__main__":`` guard.  The rolling origins go to the
     workers first; the cases are listed and prepared here meanwhile, and their
     assessments queue behind the rolling origins (only the widening by the
-    fitted calibration waits for the fit).  Measured on the real tables on a
-    2-core machine: about 25-30 s, two thirds of it the own models'
-    statsmodels fits (`benchmarks/bench_backtest.py` prints that floor).
+    fitted calibration waits for the fit).  ``progress`` (optional callable)
+    is called with the units of work just done (rolling origins, scored
+    cases); ``progress_total`` (optional callable) is called once with their
+    total as soon as the cases are listed -- what `backtest_size` computes,
+    without listing the cases a second time before the run.  Measured on the
+    real tables on a shared 2-core machine: about 17-20 s when it is quiet
+    (about 36 CPU seconds), some 60 % of it the own models' fits
+    (`benchmarks/bench_backtest.py` prints that floor).
 
     Returns
     -------
@@ -1475,6 +1591,8 @@ def run_backtest(observations: pd.DataFrame, targets: pd.DataFrame, *, n_draws: 
         timing.append(("list cases", time.perf_counter() - t0, len(cases)))
         t0 = time.perf_counter()
         scored_idx = cases.index[cases["status"] == "scored"].tolist()
+        if progress_total is not None:
+            progress_total(sum(c.size for c in collectors) + len(scored_idx))
         preps = [prepare_case(observations, cases.loc[i], _known=known) for i in scored_idx]
         # the cases' assessments do not need the calibration: they queue behind the rolling origins
         t_cases = time.perf_counter()
@@ -1488,6 +1606,9 @@ def run_backtest(observations: pd.DataFrame, targets: pd.DataFrame, *, n_draws: 
         has_pool = len(rolling) and (rolling["member"] == POOLED).any()
         fit = fit_calibration(rolling, level=level) if has_pool else None
         timing.append(("calibration fit (leave-region-out)", time.perf_counter() - t0, fit.n_groups if fit else 0))
+        t0 = time.perf_counter()
+        cov = coverage_by_horizon(rolling, fit)  # here, while the workers finish the cases' assessments
+        timing.append(("coverage by horizon (beside the cases)", time.perf_counter() - t0, len(cov)))
         spreads = [fit.for_region(cases.at[i, "region"]) if fit else 1.0 for i in scored_idx]
         records = [_calibrated_record(rec, pooled, spread)  # the level of the case intervals: 80 %
                    for (rec, pooled), spread in zip(collect_cases(), spreads, strict=True)]
@@ -1497,7 +1618,6 @@ def run_backtest(observations: pd.DataFrame, targets: pd.DataFrame, *, n_draws: 
     cases = _merge_records(cases, scored_idx, records)
     cases = add_base_rate(cases)
     scores, reliability = score_cases(cases, sub_national_set=sub_national_regions(observations), seed=seed)
-    cov = coverage_by_horizon(rolling, fit)
     timing.append(("scores", time.perf_counter() - t0, int((cases["status"] == "scored").sum())))
     timing_frame = pd.DataFrame(timing, columns=["stage", "seconds", "n"])
     timing_frame.loc[len(timing_frame)] = ["total (wall)", time.perf_counter() - start, len(cases)]
@@ -1897,7 +2017,7 @@ def ensure_calibration(observations: pd.DataFrame, targets: pd.DataFrame, *, pro
     its settings and the package version; it is written beside the calibration
     (``backtest_calibration.key.json``) with a checksum of the calibration table.
     When anything differs -- or ``force`` -- the whole backtest runs
-    (`run_backtest`, about 25-30 s on two cores) and every backtest table is
+    (`run_backtest`, about 17-20 s on two cores) and every backtest table is
     rewritten (`save_backtest`).
 
     Returns

@@ -24,6 +24,7 @@ is one more reason they are gated to longer series.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from dataclasses import dataclass
 
@@ -274,7 +275,7 @@ def _damped_ets(z, years, fy, rng, n_draws):
     """Additive-error damped-trend ETS; draws from the fitted model's simulate."""
     mod = _lazy("ETSModel")(z, error="add", trend="add", damped_trend=True)
     _without_covariance(mod)
-    res = mod.fit(disp=False, maxiter=_ETS_MAXITER)
+    res = mod.fit(disp=False, maxiter=_ETS_MAXITER, **_lean_lbfgs_option(mod))
     if not res.mle_retvals.get("converged", False):
         return None, "ETS likelihood optimisation did not converge"
     sims = res.simulate(len(fy), anchor="end", repetitions=n_draws, rng=rng)
@@ -353,6 +354,195 @@ def _ets_results_without_covariance():
     return tuple(_ETS_RESULTS)
 
 
+def _lean_lbfgs_option(mod=None) -> dict:
+    """``fit`` keywords that route statsmodels' ``"lbfgs"`` optimiser to `_lean_fit_lbfgs` (statsmodels'
+    ``extra_fit_funcs`` hook: ``Optimizer._fit`` looks the method up in the stock table updated by it); with an
+    additive-error ETS model ``mod``, its objective evaluated by `_ets_objective`."""
+    objective = _ets_objective(mod) if mod is not None else None
+    if objective is None:
+        return {"extra_fit_funcs": {"lbfgs": _lean_fit_lbfgs}}
+    return {"extra_fit_funcs": {"lbfgs": functools.partial(_lean_fit_lbfgs, lean_objective=objective)}}
+
+
+def _ets_objective(mod):
+    """The objective ``LikelihoodModel.fit`` minimises for an additive-error ``ETSModel`` inside ``fit``
+    (``-mod._loglike_internal(params, *fargs) / nobs``), the same steps without the calls around them: the
+    Cython smoother, the residuals, ``np.mean`` as its own sum over the count, the Gaussian log-likelihood.
+    None for any other model (multiplicative error: the stock objective)."""
+    if getattr(mod, "error", None) != "add" or not hasattr(mod, "_smoothing_func"):
+        return None
+    smooth, data, n, nobs = mod._smoothing_func, mod.endog, mod.nobs, mod.endog.shape[0]
+    if not (isinstance(data, np.ndarray) and data.ndim == 1 and data.dtype == np.float64):
+        return None
+
+    def objective(params, yhat, xhat, is_fixed, fixed_values, use_beta_star, use_gamma_star):
+        smooth(params, data, yhat, xhat, np.ascontiguousarray(is_fixed, dtype=np.int64), fixed_values,
+               use_beta_star, use_gamma_star)
+        res = data - yhat
+        log_l = -n / 2 * (np.log(2 * np.pi * (np.add.reduce(res ** 2) / res.size)) + 1)
+        return -log_l / nobs
+    return objective
+
+
+_LEAN_LBFGS_KWARGS = frozenset({"bounds", "approx_grad", "extra_fit_funcs"})
+
+
+def _lean_fit_lbfgs(f, score, start_params, fargs, kwargs, disp=True, maxiter=100, callback=None, retall=False,
+                    full_output=True, hess=None, lean_objective=None):
+    """statsmodels' ``_fit_lbfgs`` with ``approx_grad`` (what ``ETSModel.fit`` asks for), the same numbers.
+
+    The stock call goes ``fmin_l_bfgs_b`` -> ``_minimize_lbfgsb`` -> ``ScalarFunction`` ->
+    ``approx_derivative`` for every gradient: two thirds of a ten-point damped-ETS fit is that machinery
+    around a 12-microsecond log-likelihood.  This is the same loop over scipy's L-BFGS-B routine
+    (``_lbfgsb.setulb``, same memory 10, ``factr`` 1e7, ``pgtol`` 1e-5, ``maxls`` 20, ``maxfun``
+    15000), the same caching of f and its gradient at the last point, and the same forward differences
+    (absolute step 1e-8, or scipy's relative step where that step vanishes; flipped or shortened at a
+    bound as ``_adjust_scheme_to_bounds`` does), so the optimiser sees the same f and gradient at every
+    step and returns the same point, value, counts and flags.  Any other request (a score, a callback,
+    other options, no ``approx_grad``) goes to the stock ``_fit_lbfgs``.  ``lean_objective`` (`_ets_objective`)
+    stands in for ``f`` if it gives ``f``'s value, bit for bit, at the starting point (else ``f`` is used).
+    tests/test_backtest_fast_paths.py holds it to the stock fit.
+    """
+    from statsmodels.base import optimizer as sm_optimizer
+
+    stock_kwargs = {k: v for k, v in kwargs.items() if k != "extra_fit_funcs"}
+    if (set(kwargs) - _LEAN_LBFGS_KWARGS or not kwargs.get("approx_grad") or callback is not None
+            or not full_output or retall):
+        return sm_optimizer._fit_lbfgs(f, score, start_params, fargs, stock_kwargs, disp=disp, maxiter=maxiter,
+                                       callback=callback, retall=retall, full_output=full_output, hess=hess)
+    try:
+        from scipy.optimize import _lbfgsb
+        setulb = _lbfgsb.setulb
+    except (ImportError, AttributeError):
+        return sm_optimizer._fit_lbfgs(f, score, start_params, fargs, stock_kwargs, disp=disp, maxiter=maxiter,
+                                       callback=callback, retall=retall, full_output=full_output, hess=hess)
+    from statsmodels.compat.scipy import SP_LT_118
+
+    bounds = kwargs.setdefault("bounds", [(None, None)] * len(start_params))
+    if SP_LT_118:
+        kwargs.setdefault("iprint", -1 if not disp else 1)  # what the stock call leaves in mle_settings
+    if lean_objective is not None:
+        x0 = np.array(start_params, dtype=float)
+        if not (x0.dtype == np.float64 and np.all(np.isfinite(x0)) and _same_number(lean_objective(x0, *fargs),
+                                                                                   f(x0.copy(), *fargs))):
+            lean_objective = None
+    xopt, fopt, grad, nfev, nit, warnflag = _lbfgsb_approx_grad(setulb, lean_objective or f, start_params, fargs,
+                                                                bounds, maxiter)
+    return xopt, {"fopt": fopt, "gopt": grad, "fcalls": nfev, "warnflag": warnflag, "converged": warnflag == 0,
+                  "iterations": nit}
+
+
+def _same_number(a, b) -> bool:
+    return type(a) is type(b) and (a == b or (a != a and b != b))
+
+
+def _lbfgsb_approx_grad(setulb, fun, x0, args, bounds, maxiter, m=10, factr=1e7, pgtol=1e-5, epsilon=1e-8,
+                        maxfun=15000, maxls=20):
+    """``scipy.optimize.fmin_l_bfgs_b(fun, x0, args=args, bounds=bounds, approx_grad=True, maxiter=maxiter)``
+    (scipy 1.17's steps) -> (x, f, gradient, function calls, iterations, warnflag)."""
+    eps = np.finfo(float).eps
+    factr = (factr * eps) / eps  # fmin_l_bfgs_b passes ftol = factr * eps, _minimize_lbfgsb divides it back
+    x0 = np.asarray(x0).ravel()
+    n, = x0.shape
+    lb = np.array([float(b[0].item() if isinstance(b[0], np.ndarray) else b[0]) if b[0] is not None else -np.inf
+                   for b in bounds])
+    ub = np.array([float(b[1].item() if isinstance(b[1], np.ndarray) else b[1]) if b[1] is not None else np.inf
+                   for b in bounds])
+    if len(bounds) != n:
+        raise ValueError('length of x0 != length of bounds')
+    if (lb > ub).any():
+        raise ValueError("LBFGSB - one of the lower bounds is greater than an upper bound.")
+    x0 = np.clip(x0, lb, ub)
+    unbounded = bool(np.all((lb == -np.inf) & (ub == np.inf)))
+    rstep = eps ** 0.5  # scipy's relative step for '2-point' in float64
+    calls = [0]
+
+    def value(x):
+        fx = fun(np.copy(x), *args)
+        calls[0] += 1
+        if not np.isscalar(fx):
+            try:
+                fx = np.asarray(fx).item()
+            except (TypeError, ValueError) as e:
+                raise ValueError("The user-provided objective function must return a scalar value.") from e
+        return fx
+
+    def gradient(x, f0):  # approx_derivative(value, x, '2-point', abs_step=epsilon, f0=f0, bounds=(lb, ub))
+        if np.any((x < lb) | (x > ub)):
+            raise ValueError("`x0` violates bound constraints.")
+        sign = (x >= 0).astype(float) * 2 - 1
+        h = np.where(((x + epsilon) - x) == 0, rstep * sign * np.maximum(1.0, np.abs(x)), epsilon)
+        if not unbounded:
+            lower, upper = x - lb, ub - x
+            fitting = np.abs(h) <= np.maximum(lower, upper)
+            adjusted = h.copy()
+            adjusted[(((x + h) < lb) | ((x + h) > ub)) & fitting] *= -1
+            forward = (upper >= lower) & ~fitting
+            adjusted[forward] = upper[forward] / 1
+            backward = (upper < lower) & ~fitting
+            adjusted[backward] = -lower[backward] / 1
+            h = adjusted
+        f0 = np.atleast_1d(f0)
+        g = np.empty((n, f0.size))
+        for i in range(n):
+            x1 = np.copy(x)
+            x1[i] = x[i] + h[i]
+            g[i] = (np.atleast_1d(value(x1)) - f0) / ((x[i] + h[i]) - x[i])
+        return np.ravel(g) if f0.size == 1 else g.T
+
+    at = x0.astype(np.float64)  # ScalarFunction: f and its gradient at the last point asked for
+    f_at = value(at)
+    g_at = gradient(at, f_at)
+
+    nbd = np.zeros(n, np.int32)
+    low_bnd, upper_bnd = np.zeros(n, np.float64), np.zeros(n, np.float64)
+    bounds_map = {(-np.inf, np.inf): 0, (1, np.inf): 1, (1, 1): 2, (-np.inf, 1): 3}
+    for i in range(n):
+        lo, hi = lb[i], ub[i]
+        if not np.isinf(lo):
+            low_bnd[i] = lo
+            lo = 1
+        if not np.isinf(hi):
+            upper_bnd[i] = hi
+            hi = 1
+        nbd[i] = bounds_map[lo, hi]
+    x = np.array(x0, dtype=np.float64)
+    f = np.array(0.0, dtype=np.float64)
+    g = np.zeros((n,), dtype=np.float64)
+    wa = np.zeros(2 * m * n + 5 * n + 11 * m * m + 8 * m, np.float64)
+    iwa = np.zeros(3 * n, dtype=np.int32)
+    task = np.zeros(2, dtype=np.int32)
+    ln_task = np.zeros(2, dtype=np.int32)
+    lsave = np.zeros(4, dtype=np.int32)
+    isave = np.zeros(44, dtype=np.int32)
+    dsave = np.zeros(29, dtype=np.float64)
+    n_iterations = 0
+    while True:
+        g = g.astype(np.float64)
+        setulb(m, x, low_bnd, upper_bnd, nbd, f, g, factr, pgtol, wa, iwa, task, lsave, isave, dsave, maxls, ln_task)
+        if task[0] == 3:
+            if not np.array_equal(x, at):
+                at = np.atleast_1d(np.asarray(x)).astype(np.float64)
+                f_at = value(at)
+                g_at = gradient(at, f_at)
+            f, g = f_at, g_at
+        elif task[0] == 1:
+            n_iterations += 1
+            if n_iterations >= maxiter:
+                task[0], task[1] = 5, 504
+            elif calls[0] > maxfun:
+                task[0], task[1] = 5, 502
+        else:
+            break
+    if task[0] == 4:
+        warnflag = 0
+    elif calls[0] > maxfun or n_iterations >= maxiter:
+        warnflag = 1
+    else:
+        warnflag = 2
+    return x, f, g, calls[0], n_iterations, warnflag
+
+
 def _lean_loglike(mod) -> None:
     """Give a local-linear-trend ``UnobservedComponents`` a log-likelihood for its optimiser without the overhead.
 
@@ -375,6 +565,9 @@ def _lean_loglike(mod) -> None:
     stock = mod.loglike
     memory = MEMORY_CONSERVE ^ MEMORY_NO_LIKELIHOOD  # what KalmanFilter.loglike filters with
     _, rows, cols = mod._idx_state_cov
+    if len(rows) != 2 or len(cols) != 2:
+        return
+    (r1, r2), (c1, c2) = (int(i) for i in rows), (int(i) for i in cols)  # the two variances' cells, written one by one
 
     def loglike(params, *args, **kwargs):
         flags = args[0] if len(args) == 1 and type(args[0]) is dict else None
@@ -397,7 +590,8 @@ def _lean_loglike(mod) -> None:
         for target in (ssm._obs_cov, copies["obs_cov"]):
             target[0, 0, 0] = p[0]
         for target in (ssm._state_cov, copies["state_cov"]):
-            target[rows, cols, 0] = p[1:3]
+            target[r1, c1, 0] = p[1]
+            target[r2, c2, 0] = p[2]
         kfilter.set_filter_method(ssm.filter_method, False)
         kfilter.inversion_method = ssm.inversion_method
         kfilter.stability_method = ssm.stability_method

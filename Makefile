@@ -31,7 +31,7 @@ data: $(STAMP)  ## validate data/raw and rebuild data/processed
 targets: $(STAMP)  ## print the 2025 targets beside the latest published values
 	$(PY) -m taicang_analysis targets
 
-backtest: $(STAMP) data  ## the method's track record on past targets and rolling origins (about 30 s on 2 cores; always re-runs)
+backtest: $(STAMP) data  ## the method's track record on past targets and rolling origins (about 20-25 s on a shared 2-core machine; always re-runs)
 	$(PY) -m taicang_analysis backtest
 
 compare: $(STAMP) data  ## the pre-registered comparison of the outside-view model v2 with the pool (docs/preregistration.md; minutes)

@@ -714,3 +714,28 @@ def test_inverse_cdf_with_sorted_ranks_equals_the_plain_search():
         u = np.concatenate([rng.random(500), [0.0, 1.0 - 1e-16]])
         assert np.array_equal(reference._weighted_inverse_cdf(changes, weights, u),
                               reference._weighted_inverse_cdf(changes, weights, u, np.argsort(u)))
+
+
+def test_lean_lbfgs_leaves_another_scipy_series_to_the_stock_optimiser(monkeypatch):
+    """The lean loop copies a private scipy routine's calling convention: any other scipy version takes the
+    stock optimiser, with the same answer."""
+    import scipy
+    from statsmodels.base import optimizer as sm_optimizer
+
+    called = []
+    stock = sm_optimizer._fit_lbfgs
+
+    def spy(*args, **kwargs):
+        called.append(True)
+        return stock(*args, **kwargs)
+    monkeypatch.setattr(sm_optimizer, "_fit_lbfgs", spy)
+
+    def f(x):
+        return float(np.sum((x - 1.0) ** 2))
+    kwargs = {"bounds": [(None, None)] * 2, "approx_grad": True}
+    lean, _ = models._lean_fit_lbfgs(f, None, np.zeros(2), (), dict(kwargs), disp=False)
+    assert called == [] and scipy.__version__.startswith(models.LEAN_LBFGS_SCIPY)
+    monkeypatch.setattr(scipy, "__version__", "9.0.0")
+    other, _ = models._lean_fit_lbfgs(f, None, np.zeros(2), (), dict(kwargs), disp=False)
+    assert called == [True]
+    np.testing.assert_array_equal(lean, other)

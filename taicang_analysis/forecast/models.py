@@ -385,6 +385,7 @@ def _ets_objective(mod):
 
 
 _LEAN_LBFGS_KWARGS = frozenset({"bounds", "approx_grad", "extra_fit_funcs"})
+LEAN_LBFGS_SCIPY = "1.17."  # the scipy series whose private L-BFGS-B driver `_lbfgsb_approx_grad` copies (pinned)
 
 
 def _lean_fit_lbfgs(f, score, start_params, fargs, kwargs, disp=True, maxiter=100, callback=None, retall=False,
@@ -411,8 +412,11 @@ def _lean_fit_lbfgs(f, score, start_params, fargs, kwargs, disp=True, maxiter=10
         return sm_optimizer._fit_lbfgs(f, score, start_params, fargs, stock_kwargs, disp=disp, maxiter=maxiter,
                                        callback=callback, retall=retall, full_output=full_output, hess=hess)
     try:
+        import scipy
         from scipy.optimize import _lbfgsb
         setulb = _lbfgsb.setulb
+        if not scipy.__version__.startswith(LEAN_LBFGS_SCIPY):  # setulb is private: its calling convention
+            raise ImportError(scipy.__version__)                 # is only known for the version written for
     except (ImportError, AttributeError):
         return sm_optimizer._fit_lbfgs(f, score, start_params, fargs, stock_kwargs, disp=disp, maxiter=maxiter,
                                        callback=callback, retall=retall, full_output=full_output, hess=hess)

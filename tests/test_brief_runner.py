@@ -21,7 +21,7 @@ from taicang_analysis.data import io as data_io
 
 NOTEBOOKS = Path(__file__).resolve().parent / "notebooks"
 AS_OF = "2024-06-30"
-TIMEOUT = 8
+TIMEOUT = 15  # seconds: room for a kernel to start on a loaded 2-core machine before "hangs" must print
 
 
 def fake_headline(*, as_of, plan=None, **_):
@@ -173,3 +173,14 @@ def test_the_guard_kills_a_kernel_process_group_and_spares_ours():
     assert execute._kill_kernel(holder) is True
     assert child.wait(timeout=30) == -9
     assert execute._kill_kernel([SimpleNamespace(provisioner=SimpleNamespace(pid=None))]) is False
+
+
+def test_a_kernel_that_cannot_start_within_the_budget_is_a_timeout_not_a_failure(tmp_path):
+    from taicang_analysis.brief import execute
+
+    task = {"name": "ok", "input": str(NOTEBOOKS / "ok.ipynb"), "parameters": {"as_of": AS_OF},
+            "cwd": str(NOTEBOOKS), "timeout": 0.05}
+    result = execute.run_notebook(task)
+    assert result["status"] == "timeout" and "0.05" in result["error"]
+    assert "TraitError" not in result["error"]  # a fractional budget is a valid --timeout
+    assert [execute._start_timeout(t) for t in (0.05, 8.0, 8.5, 600)] == [1, 8, 9, 60]

@@ -14,6 +14,7 @@ ignores the timeout while the client waits on output).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import signal
 import subprocess
@@ -25,6 +26,11 @@ from pathlib import Path
 KERNEL = "python3"
 GUARD_GRACE = 5.0  # seconds after the deadline before the guard kills the kernel
 START_TIMEOUT_CAP = 60.0
+
+
+def _start_timeout(timeout: float) -> int:
+    """The kernel's start timeout: whole seconds (nbclient's trait is an int), at least 1, at most the cap."""
+    return max(1, math.ceil(min(START_TIMEOUT_CAP, timeout)))
 
 
 def _now() -> str:
@@ -128,7 +134,7 @@ def run_notebook(task: dict) -> dict:
             papermill.execute_notebook(
                 str(task["input"]), str(out), parameters=task.get("parameters") or {},
                 kernel_name=task.get("kernel") or KERNEL, progress_bar=False, log_output=False,
-                request_save_on_cell_execute=True, start_timeout=min(START_TIMEOUT_CAP, timeout),
+                request_save_on_cell_execute=True, start_timeout=_start_timeout(timeout),
                 # the kernel's working directory, without chdir-ing this (maybe shared) process
                 resources={"metadata": {"path": str(task["cwd"])}},
                 timeout_func=lambda cell: max(0.01, deadline - time.monotonic()),
@@ -143,7 +149,10 @@ def run_notebook(task: dict) -> dict:
             else:
                 status, error = "failed", f"the kernel died: {exc}"
         except Exception as exc:  # noqa: BLE001 -- a broken notebook must not stop the brief
-            status, error = "failed", f"{type(exc).__name__}: {exc}"
+            if time.monotonic() >= deadline:  # the budget ran out first (e.g. the kernel had not started in it)
+                status, error = "timeout", f"stopped after {timeout:g} s ({type(exc).__name__}: {exc})"
+            else:
+                status, error = "failed", f"{type(exc).__name__}: {exc}"
         finally:
             timer.cancel()
         if out.exists():

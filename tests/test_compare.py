@@ -96,6 +96,11 @@ def test_scoreboard_and_decision_rule():
     assert r.loc["v2", "log_score_minus_v2"] == 0.0
     assert r.loc["pool", "log_score_minus_v2_lo"] > 0  # the honest forecaster wins clearly
     assert r.loc["v2", "expected_lo"] <= r.loc["v2", "observed"] <= r.loc["v2", "expected_hi"]
+    # every method beside both baselines (here a coin, 0.5): the honest forecaster beats it clearly, and a
+    # difference is the mean of the per-case log scores' difference, by hand
+    assert r.loc["v2", "log_score_minus_base_rate_hi"] < 0
+    assert r.loc["v2", "log_score_minus_ambition_logit"] == pytest.approx(r.loc["v2", "log_score"] - np.log(2))
+    assert r.loc["base_rate", "log_score_minus_base_rate"] == 0.0
     past_good = compare.scoreboard(_frame(truth[:40], overconfident[:40], y[:40], cohorts[:40] // 10),
                                    compare.METHODS, "past_plan")
     assert compare.decide(pd.concat([past_good, pseudo]))["adopt_v2"] == (

@@ -41,6 +41,7 @@ from . import backtest, scoring
 CANDIDATE, CHALLENGER = "v2", "pool"
 POOL_EVENT = "pool_event"  # the pool's P(met) beta-calibrated like v2's (preregistration section 12)
 METHODS: tuple[str, ...] = (CANDIDATE, "v2_raw", CHALLENGER, POOL_EVENT, "base_rate", "ambition_logit")
+BASELINES: tuple[str, ...] = ("base_rate", "ambition_logit")  # section 4: every method's log score is set beside both
 DISTRIBUTION_METHODS: tuple[str, ...] = ("v2_raw", CHALLENGER)  # calibration maps P(met), not the draws
 REGIME_PANEL = {"cn_regions": "cn_provinces", "countries": "world"}
 REGIME_EXCLUDE = {"cn_regions": ("China",), "countries": ()}
@@ -296,6 +297,11 @@ def scoreboard(frame: pd.DataFrame, methods, case_set: str) -> pd.DataFrame:
             lo, hi = cohort_bootstrap(diff, cohorts)
             row.update({f"{metric}_minus_v2": float(diff.mean()), f"{metric}_minus_v2_lo": lo,
                         f"{metric}_minus_v2_hi": hi})
+        for baseline in (b for b in BASELINES if b in ls):  # < 0: the method beats the baseline
+            diff = ls[m] - ls[baseline]
+            lo, hi = cohort_bootstrap(diff, cohorts)
+            row.update({f"log_score_minus_{baseline}": float(diff.mean()),
+                        f"log_score_minus_{baseline}_lo": lo, f"log_score_minus_{baseline}_hi": hi})
         e, lo, hi = poisson_binomial_range(frame[m].to_numpy(float))
         row.update({"expected": e, "expected_lo": lo, "expected_hi": hi, "observed": int(y.sum())})
         rows.append(row)
@@ -488,6 +494,12 @@ def render(result: ComparisonResult) -> str:
                          f"{r['log_score_minus_v2_hi']:+.3f}]  {r['brier_minus_v2']:+7.3f} "
                          f"[{r['brier_minus_v2_lo']:+.3f}, {r['brier_minus_v2_hi']:+.3f}]  "
                          f"{r['expected']:6.1f} [{int(r['expected_lo'])}, {int(r['expected_hi'])}]")
+        if all(f"log_score_minus_{b}" in sub.columns for b in BASELINES):
+            lines.append(f"  {'method':<15} " + "  ".join(f"{'log - ' + b + ' [95% cohort CI]':>34}" for b in BASELINES))
+            for _, r in sub[~sub["method"].isin(BASELINES)].iterrows():
+                lines.append(f"  {r['method']:<15} " + "  ".join(
+                    f"{r[f'log_score_minus_{b}']:+13.3f} [{r[f'log_score_minus_{b}_lo']:+.3f}, "
+                    f"{r[f'log_score_minus_{b}_hi']:+.3f}]" for b in BASELINES))
     d = result.distributions
     lines.append("")
     lines.append("Predictive distributions (CRPS in the indicator's units; v2 uncalibrated draws vs the pool's "
